@@ -1,0 +1,1 @@
+"""LiaisonBot core: settings, domain, store, workflow and read models. Never imports telegram."""

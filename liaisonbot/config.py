@@ -1,0 +1,71 @@
+"""Settings from LIAISONBOT_* environment variables and an optional TOML file.
+
+The TOML file is `liaisonbot.toml` in the working directory, or the file named by
+LIAISONBOT_CONFIG; environment variables win over the file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_API_BASE = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIAISONBOT_", extra="ignore")
+
+    token: SecretStr | None = None
+    api_base: str = DEFAULT_API_BASE
+    api_file_base: str | None = Field(
+        default=None, description="Defaults to api_base with its trailing /bot made /file/bot."
+    )
+    db: Path = Path("liaisonbot.db")
+    tz: str = "Asia/Shanghai"
+    lang: Literal["zh", "en"] = "zh"
+    invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @property
+    def file_base(self) -> str:
+        if self.api_file_base:
+            return self.api_file_base
+        base = self.api_base.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("bot")] + "file/bot"
+        return base + "/file/bot"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("LIAISONBOT_CONFIG", "liaisonbot.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+        )

@@ -1,0 +1,1 @@
+"""The domain: vocabulary, value objects and rules. No I/O happens here."""

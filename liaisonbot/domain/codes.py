@@ -1,0 +1,103 @@
+"""Unified social credit codes (GB 32100-2015) and GB/T 2260 division codes.
+
+stdnum checks the code's form and check character and ships the division table; this module turns
+its exceptions into reasons a person can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from stdnum import numdb
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+
+
+class CodeProblem(StrEnum):
+    """Why a code was refused; the chat catalogue and the importer turn these into sentences."""
+
+    EMPTY = "empty"
+    LENGTH = "length"
+    FORMAT = "format"
+    CHECKSUM = "checksum"
+    REGION = "region"
+
+
+@dataclass(frozen=True)
+class InvalidCode(ValueError):
+    problem: CodeProblem
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.problem.value}: {self.code}"
+
+
+def validate_credit_code(raw: str) -> str:
+    """Return the credit code in its compact form, or raise InvalidCode saying what is wrong."""
+    code = uscc.compact(raw or "")
+    if not code:
+        raise InvalidCode(CodeProblem.EMPTY, code)
+    try:
+        uscc.validate(code)
+    except InvalidLength:
+        raise InvalidCode(CodeProblem.LENGTH, code) from None
+    except InvalidChecksum:
+        raise InvalidCode(CodeProblem.CHECKSUM, code) from None
+    except (InvalidFormat, ValidationError):
+        raise InvalidCode(CodeProblem.FORMAT, code) from None
+    return code
+
+
+def is_valid_credit_code(raw: str) -> bool:
+    try:
+        validate_credit_code(raw)
+    except InvalidCode:
+        return False
+    return True
+
+
+def credit_code_region(code: str) -> str:
+    """Characters 3–8: the division of the registering authority (not always where it operates)."""
+    return code[2:8]
+
+
+def _current_name(county: str) -> str:
+    """The table keeps renamed divisions as '[1983-1989]old,[1990-]new'; take the current name."""
+    names = county.split(",")
+    for name in reversed(names):
+        if not name.startswith("["):
+            return name
+        span, _, label = name[1:].partition("]")
+        if span.endswith("-"):
+            return label
+    return names[-1].split("]")[-1]
+
+
+def region_name(code: str) -> str | None:
+    """Province and division name for a 2-, 4- or 6-digit GB/T 2260 code, or None if unknown."""
+    if not code.isdigit() or len(code) not in (2, 4, 6):
+        return None
+    full = code.ljust(6, "0")
+    parts = numdb.get("cn/loc").info(full)
+    info = {k: v for _, props in parts for k, v in props.items()}
+    province = info.get("province")
+    if province is None:
+        return None
+    if len(code) == 2:
+        return province
+    county = info.get("county")
+    if county is None:
+        return None
+    name = _current_name(county)
+    return province if name == province else f"{province}{name}"
+
+
+def validate_region_code(raw: str) -> str:
+    """Return a known 2-, 4- or 6-digit division code, or raise InvalidCode(REGION)."""
+    code = (raw or "").strip()
+    if not code:
+        raise InvalidCode(CodeProblem.EMPTY, code)
+    if region_name(code) is None:
+        raise InvalidCode(CodeProblem.REGION, code)
+    return code

@@ -1,0 +1,100 @@
+"""Filing a difficulty report, and the bookkeeping of its acknowledgement and group card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..domain.models import LiaisonGroup, ReportContent, ReportEvent
+from ..domain.vocabulary import ReportState
+from ..errors import NotBound
+from ..store import Database, UnitOfWork
+from ..workflow import Action
+
+
+@dataclass(frozen=True)
+class Filed:
+    report_id: int
+    created: bool  # False: this source_key had already filed the report
+
+
+def choose_group(
+    groups: list[LiaisonGroup], region_code: str, chain: str, preferred: int | None
+) -> int | None:
+    """The group the report came from if it covers the enterprise, else the most specific one."""
+    covering = [g for g in groups if g.covers(region_code, chain)]
+    for group in covering:
+        if group.chat_id == preferred:
+            return group.chat_id
+    if not covering:
+        return None
+    return max(covering, key=lambda g: g.specificity).chat_id
+
+
+async def submit_report(
+    db: Database,
+    *,
+    reporter_id: int,
+    content: ReportContent,
+    source_key: str,
+    now: datetime,
+    origin_chat_id: int | None = None,
+    origin_message_id: int | None = None,
+    preferred_group_id: int | None = None,
+    draft_user_id: int | None = None,
+) -> Filed:
+    """Store the report and its first event in one transaction.
+
+    `source_key` names the Telegram action that filed it (a message, a confirm button), so the
+    same update handled twice files one report. A finished dialog's draft is removed in the same
+    transaction.
+    """
+    async with UnitOfWork(db) as uow:
+        existing = await uow.reports.id_by_source_key(source_key)
+        if existing is not None:
+            return Filed(existing, created=False)
+        enterprise_id = await uow.people.contact_enterprise_id(reporter_id)
+        if enterprise_id is None:
+            raise NotBound()
+        enterprise = await uow.enterprises.get(enterprise_id)
+        assert enterprise is not None
+        group_id = choose_group(
+            await uow.people.liaison_groups(),
+            enterprise.region_code,
+            enterprise.chain,
+            preferred_group_id,
+        )
+        report_id = await uow.reports.add(
+            enterprise_id=enterprise_id,
+            reporter_id=reporter_id,
+            content=content,
+            source_key=source_key,
+            origin_chat_id=origin_chat_id,
+            origin_message_id=origin_message_id,
+            group_chat_id=group_id,
+            assignee_id=enterprise.liaison_officer_id,
+            now=now,
+        )
+        await uow.reports.add_event(
+            ReportEvent(
+                report_id=report_id,
+                actor_id=reporter_id,
+                at=now,
+                action=Action.SUBMIT.value,
+                from_state=None,
+                to_state=ReportState.SUBMITTED,
+            )
+        )
+        if draft_user_id is not None:
+            await uow.drafts.delete(draft_user_id)
+        return Filed(report_id, created=True)
+
+
+async def record_acknowledged(db: Database, report_id: int, now: datetime) -> None:
+    async with UnitOfWork(db) as uow:
+        await uow.reports.mark_acked(report_id, now)
+
+
+async def record_card(db: Database, report_id: int, chat_id: int, message_id: int) -> None:
+    async with UnitOfWork(db) as uow:
+        await uow.reports.set_card(report_id, chat_id, message_id)

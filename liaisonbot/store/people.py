@@ -1,0 +1,155 @@
+"""People and places: users, enterprise contacts, roles, liaison groups and invites."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from ..clock import from_db, to_db
+from ..domain.models import LiaisonGroup, RoleGrant
+from ..domain.vocabulary import Role
+from .rows import Repository
+
+
+class PeopleRepository(Repository):
+    async def remember_user(
+        self, user_id: int, username: str, full_name: str, now: datetime
+    ) -> None:
+        await self._run(
+            "INSERT INTO users (user_id, username, full_name, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+            " username = excluded.username, full_name = excluded.full_name,"
+            " blocked_at = NULL, updated_at = excluded.updated_at"
+            " WHERE username != excluded.username OR full_name != excluded.full_name"
+            " OR blocked_at IS NOT NULL",
+            (user_id, username, full_name, to_db(now), to_db(now)),
+        )
+
+    async def set_language(self, user_id: int, language: str, now: datetime) -> None:
+        await self._run(
+            "INSERT INTO users (user_id, language, created_at, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,"
+            " updated_at = excluded.updated_at",
+            (user_id, language, to_db(now), to_db(now)),
+        )
+
+    async def bind_contact(
+        self, user_id: int, enterprise_id: int, bound_by: int | None, now: datetime
+    ) -> None:
+        await self._run(
+            "INSERT INTO contacts (user_id, enterprise_id, bound_by, bound_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET enterprise_id = excluded.enterprise_id,"
+            " bound_by = excluded.bound_by, bound_at = excluded.bound_at",
+            (user_id, enterprise_id, bound_by, to_db(now)),
+        )
+
+    async def contact_enterprise_id(self, user_id: int) -> int | None:
+        row = await self._one("SELECT enterprise_id FROM contacts WHERE user_id = ?", (user_id,))
+        return row["enterprise_id"] if row else None
+
+    async def grant(self, grant: RoleGrant, granted_by: int | None, now: datetime) -> bool:
+        """Return False when the same grant already existed."""
+        count = await self._count(
+            "INSERT OR IGNORE INTO roles (user_id, role, region_prefix, chain, granted_by,"
+            " granted_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                grant.user_id,
+                grant.role.value,
+                grant.region_prefix,
+                grant.chain,
+                granted_by,
+                to_db(now),
+            ),
+        )
+        return count > 0
+
+    async def revoke(self, grant: RoleGrant) -> bool:
+        count = await self._count(
+            "DELETE FROM roles WHERE user_id = ? AND role = ? AND region_prefix = ? AND chain = ?",
+            (grant.user_id, grant.role.value, grant.region_prefix, grant.chain),
+        )
+        return count > 0
+
+    async def roles_of(self, user_id: int) -> list[RoleGrant]:
+        rows = await self._all(
+            "SELECT user_id, role, region_prefix, chain FROM roles WHERE user_id = ?", (user_id,)
+        )
+        return [
+            RoleGrant(
+                user_id=r["user_id"],
+                role=Role(r["role"]),
+                region_prefix=r["region_prefix"],
+                chain=r["chain"],
+            )
+            for r in rows
+        ]
+
+    async def bind_group(self, group: LiaisonGroup, bound_by: int | None, now: datetime) -> None:
+        await self._run(
+            "INSERT INTO liaison_groups (chat_id, title, region_prefix, chain, is_escalation,"
+            " active, bound_by, bound_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title,"
+            " region_prefix = excluded.region_prefix, chain = excluded.chain,"
+            " is_escalation = excluded.is_escalation, active = 1,"
+            " bound_by = excluded.bound_by, bound_at = excluded.bound_at",
+            (
+                group.chat_id,
+                group.title,
+                group.region_prefix,
+                group.chain,
+                int(group.is_escalation),
+                bound_by,
+                to_db(now),
+            ),
+        )
+
+    async def group(self, chat_id: int) -> LiaisonGroup | None:
+        row = await self._one(
+            "SELECT * FROM liaison_groups WHERE chat_id = ? AND active = 1", (chat_id,)
+        )
+        return _group(row) if row else None
+
+    async def liaison_groups(self) -> list[LiaisonGroup]:
+        rows = await self._all(
+            "SELECT * FROM liaison_groups WHERE active = 1 AND is_escalation = 0"
+        )
+        return [_group(r) for r in rows]
+
+    async def add_invite(
+        self, token: str, enterprise_id: int, created_by: int, now: datetime, expires: datetime
+    ) -> None:
+        await self._run(
+            "INSERT INTO invites (token, enterprise_id, created_by, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (token, enterprise_id, created_by, to_db(now), to_db(expires)),
+        )
+
+    async def invite(self, token: str) -> tuple[int, datetime, int | None] | None:
+        """(enterprise id, expiry, used by) of an invite token."""
+        row = await self._one(
+            "SELECT enterprise_id, expires_at, used_by FROM invites WHERE token = ?", (token,)
+        )
+        if row is None:
+            return None
+        expires = from_db(row["expires_at"])
+        assert expires is not None
+        return row["enterprise_id"], expires, row["used_by"]
+
+    async def use_invite(self, token: str, user_id: int, now: datetime) -> bool:
+        """Mark the invite used; False if someone used it first."""
+        count = await self._count(
+            "UPDATE invites SET used_by = ?, used_at = ? WHERE token = ? AND used_by IS NULL",
+            (user_id, to_db(now), token),
+        )
+        return count == 1
+
+
+def _group(row: aiosqlite.Row) -> LiaisonGroup:
+    return LiaisonGroup(
+        chat_id=row["chat_id"],
+        title=row["title"],
+        region_prefix=row["region_prefix"],
+        chain=row["chain"],
+        is_escalation=bool(row["is_escalation"]),
+    )

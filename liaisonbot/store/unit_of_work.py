@@ -1,0 +1,49 @@
+"""A unit of work: one transaction and the repositories that work inside it."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+
+import aiosqlite
+
+from .database import Database
+from .drafts import DraftRepository
+from .enterprises import EnterpriseRepository
+from .people import PeopleRepository
+from .reports import ReportRepository
+from .updates import UpdateLog
+
+
+class UnitOfWork:
+    """`async with UnitOfWork(db) as uow:` commits on success and rolls back on any error."""
+
+    enterprises: EnterpriseRepository
+    people: PeopleRepository
+    reports: ReportRepository
+    drafts: DraftRepository
+    updates: UpdateLog
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._transaction: AbstractAsyncContextManager[aiosqlite.Connection] | None = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._transaction = self._db.transaction()
+        conn = await self._transaction.__aenter__()
+        self.enterprises = EnterpriseRepository(conn)
+        self.people = PeopleRepository(conn)
+        self.reports = ReportRepository(conn)
+        self.drafts = DraftRepository(conn)
+        self.updates = UpdateLog(conn)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._transaction is not None
+        await self._transaction.__aexit__(exc_type, exc, tb)
+        self._transaction = None

@@ -1,0 +1,63 @@
+"""The report state machine (DESIGN.md, Workflow): which action moves a report from which state.
+
+Pure: it decides, the services store. Overdue marks are computed from due dates, not states.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .domain.vocabulary import ReportState as S
+from .errors import IllegalTransition
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    MERGE = "merge"
+    SIGN = "sign"
+    RETURN = "return"
+    INFO_GIVEN = "info_given"
+    ESCALATE = "escalate"
+    SEND_BACK = "send_back"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CONFIRM = "confirm"
+    AUTO_CLOSE = "auto_close"
+
+
+TRANSITIONS: dict[tuple[S, Action], S] = {
+    (S.SUBMITTED, Action.ACCEPT): S.ACCEPTED,
+    (S.SUBMITTED, Action.REJECT): S.REJECTED,
+    (S.SUBMITTED, Action.MERGE): S.MERGED,
+    (S.ACCEPTED, Action.SIGN): S.IN_PROGRESS,
+    (S.ACCEPTED, Action.RETURN): S.NEED_INFO,
+    (S.ACCEPTED, Action.ESCALATE): S.ESCALATED,
+    (S.ACCEPTED, Action.MERGE): S.MERGED,
+    (S.IN_PROGRESS, Action.RETURN): S.NEED_INFO,
+    (S.IN_PROGRESS, Action.ESCALATE): S.ESCALATED,
+    (S.IN_PROGRESS, Action.RESOLVE): S.RESOLVED,
+    (S.NEED_INFO, Action.INFO_GIVEN): S.ACCEPTED,
+    (S.ESCALATED, Action.SEND_BACK): S.IN_PROGRESS,
+    (S.ESCALATED, Action.RESOLVE): S.RESOLVED,
+    (S.RESOLVED, Action.CONFIRM): S.CLOSED,
+    (S.RESOLVED, Action.AUTO_CLOSE): S.CLOSED,
+    (S.RESOLVED, Action.REOPEN): S.IN_PROGRESS,
+}
+
+OPEN_STATES = frozenset(
+    {S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED, S.RESOLVED}
+)
+
+
+def next_state(state: S, action: Action) -> S:
+    """The state `action` leads to from `state`, or IllegalTransition."""
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        raise IllegalTransition(state=state.value, action=action.value) from None
+
+
+def allowed_actions(state: S) -> list[Action]:
+    return [action for (source, action) in TRANSITIONS if source == state]
