@@ -107,3 +107,7 @@ async def user_names(db: Database, user_ids: set[int]) -> dict[int, str]:
         tuple(user_ids),
     )
     return {r["user_id"]: r["full_name"] or r["username"] or str(r["user_id"]) for r in rows}
+
+
+async def pending_delivery(db: Database) -> list[int]:
+    return await ReportRepository(db.conn).pending_delivery()

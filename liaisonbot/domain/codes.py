@@ -6,7 +6,6 @@ its exceptions into reasons a person can act on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from stdnum import numdb
@@ -24,13 +23,20 @@ class CodeProblem(StrEnum):
     REGION = "region"
 
 
-@dataclass(frozen=True)
-class InvalidCode(ValueError):
-    problem: CodeProblem
-    code: str
+REASONS = {
+    CodeProblem.EMPTY: "no code given",
+    CodeProblem.LENGTH: "a credit code has 18 characters",
+    CodeProblem.FORMAT: "characters 1-8 are digits, the rest digits or letters but I O S V Z",
+    CodeProblem.CHECKSUM: "the check character (the 18th) does not match: a character is mistyped",
+    CodeProblem.REGION: "not a GB/T 2260 division code",
+}
 
-    def __str__(self) -> str:
-        return f"{self.problem.value}: {self.code}"
+
+class InvalidCode(ValueError):
+    def __init__(self, problem: CodeProblem, code: str) -> None:
+        super().__init__(f"{code!r}: {REASONS[problem]}")
+        self.problem = problem
+        self.code = code
 
 
 def validate_credit_code(raw: str) -> str:

@@ -27,6 +27,8 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     async def open(self, *, run_migrations: bool = True) -> Database:
+        if self._conn is not None:
+            return self
         conn = await aiosqlite.connect(
             self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
         )

@@ -1,0 +1,1 @@
+"""The Telegram side: handlers, keyboards and rendering, thin over liaisonbot's services."""

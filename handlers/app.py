@@ -1,0 +1,171 @@
+"""Building and running the Application: handlers, commands, start-up work and polling."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from liaisonbot.config import Settings
+from liaisonbot.store import Database, UnitOfWork
+
+from . import invite, my_reports, report_command, report_dialog, start
+from .common import Deps, remember_user
+from .delivery import deliver_pending
+from .i18n import LANGUAGES, t
+
+log = logging.getLogger(__name__)
+
+# Sticky on Telegram's side, so always explicit.
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
+
+PRIVATE_COMMANDS = ("start", "report", "my", "show", "cancel", "lang", "help")
+GROUP_COMMANDS = ("report", "show", "invite", "help")
+
+
+class LiaisonApplication(Application):  # type: ignore[type-arg]
+    """Handles each update id once, even when Telegram delivers it again after a restart."""
+
+    async def process_update(self, update: object) -> None:
+        deps: Deps | None = self.bot_data.get("deps")
+        if not isinstance(update, Update) or deps is None:
+            await super().process_update(update)
+            return
+        async with UnitOfWork(deps.db) as uow:
+            if await uow.updates.seen(update.update_id):
+                log.info("update %s was handled before; skipped", update.update_id)
+                return
+        await super().process_update(update)
+        async with UnitOfWork(deps.db) as uow:
+            await uow.updates.mark(update.update_id, deps.now())
+
+
+def build_application(
+    settings: Settings,
+    db: Database,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+    deps: Deps | None = None,
+) -> Application:  # type: ignore[type-arg]
+    assert settings.token is not None
+    builder: Any = (
+        ApplicationBuilder()
+        .application_class(LiaisonApplication)
+        .token(settings.token.get_secret_value())
+        .base_url(settings.api_base)
+        .base_file_url(settings.file_base)
+        .defaults(Defaults(tzinfo=settings.zone))
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data["deps"] = deps or Deps(db=db, settings=settings)
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    new_message = filters.UpdateType.MESSAGE  # edited messages never file anything
+    private = filters.ChatType.PRIVATE
+
+    application.add_handler(TypeHandler(Update, remember_user), group=-1)
+    application.add_handlers(
+        [
+            CommandHandler("start", start.start, filters=new_message & private),
+            CommandHandler("help", start.help_command, filters=new_message),
+            CommandHandler("lang", start.lang_command, filters=new_message),
+            CommandHandler("report", report_command.report_command, filters=new_message),
+            CommandHandler(
+                "report",
+                report_command.edited_report_command,
+                filters=filters.UpdateType.EDITED_MESSAGE,
+            ),
+            CommandHandler("cancel", report_dialog.cancel, filters=new_message & private),
+            CommandHandler("my", my_reports.my_reports, filters=new_message),
+            CommandHandler("show", my_reports.show_report, filters=new_message),
+            CommandHandler("invite", invite.invite, filters=new_message),
+            CallbackQueryHandler(report_dialog.on_button, pattern=r"^d\|"),
+            MessageHandler(
+                new_message & private & filters.TEXT & ~filters.COMMAND, report_dialog.on_text
+            ),
+            MessageHandler(
+                new_message & private & (filters.PHOTO | filters.Document.ALL),
+                report_dialog.on_file,
+            ),
+        ]
+    )
+    application.add_error_handler(_on_error)
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    deps: Deps = application.bot_data["deps"]
+    await deps.db.open()  # migrates; a no-op when the caller opened it already
+    await register_commands(application)
+    await deliver_pending(application.bot, application.bot_data["deps"])
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Command menus for private chats and groups, Chinese by default, English for en clients."""
+    default = application.bot_data["deps"].settings.lang
+    for lang in LANGUAGES:
+        code = None if lang == default else lang
+        for scope, names in (
+            (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+            (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+        ):
+            commands = [BotCommand(name, t(lang, f"command.{name}")) for name in names]
+            await application.bot.set_my_commands(commands, scope=scope, language_code=code)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat and update.effective_message:
+        deps: Deps = context.bot_data["deps"]
+        try:
+            await update.effective_message.reply_text(t(deps.settings.lang, "error.internal"))
+        except Exception:  # the error may be that we cannot send at all
+            log.debug("could not tell the user about the error", exc_info=True)
+
+
+def run_polling(settings: Settings) -> None:
+    """Run until stopped; pending updates are kept, so reports sent while down are processed."""
+    db = Database(settings.db)
+
+    async def close_db(application: Application) -> None:  # type: ignore[type-arg]
+        await db.close()
+
+    application = build_application(settings, db)
+    application.post_shutdown = close_db
+    log.info("LiaisonBot polling %s", settings.api_base.split("/bot")[0])
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)

@@ -1,0 +1,61 @@
+"""`/my`: the contact's enterprise's reports; `/show N`: one report with its timeline."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from liaisonbot import views
+from liaisonbot.domain.access import can_view_enterprise
+
+from . import rendering
+from .common import deps, language
+from .i18n import t
+
+
+async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    lang = await language(context, user)
+    d = deps(context)
+    viewer = await views.viewer(d.db, user.id)
+    if viewer.contact_enterprise_id is None:
+        await message.reply_text(t(lang, "error.not_bound"))
+        return
+    enterprise = await views.enterprise(d.db, viewer.contact_enterprise_id)
+    assert enterprise is not None
+    items = await views.enterprise_reports(d.db, viewer.contact_enterprise_id)
+    await message.reply_text(
+        rendering.report_list(items, enterprise, lang, d.settings.zone), parse_mode=ParseMode.HTML
+    )
+
+
+async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    lang = await language(context, user)
+    d = deps(context)
+    arg = context.args[0].lstrip("#") if context.args else ""
+    if not arg.isdigit():
+        await message.reply_text(t(lang, "show.usage"))
+        return
+    report = await views.report(d.db, int(arg))
+    enterprise = await views.enterprise(d.db, report.enterprise_id) if report else None
+    viewer = await views.viewer(d.db, user.id)
+    # Not found and not allowed read the same, so numbers reveal nothing about other enterprises.
+    if (
+        report is None
+        or enterprise is None
+        or not can_view_enterprise(viewer.grants, viewer.contact_enterprise_id, enterprise)
+    ):
+        await message.reply_text(t(lang, "error.report_not_found", number=int(arg)))
+        return
+    events = await views.timeline(d.db, report.id)
+    names = await views.user_names(d.db, {e.actor_id for e in events if e.actor_id})
+    await message.reply_text(
+        rendering.report_detail(report, enterprise, events, names, lang, d.settings.zone),
+        parse_mode=ParseMode.HTML,
+    )

@@ -1,0 +1,39 @@
+"""Turning refused input into a sentence in the user's language."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from liaisonbot.domain.codes import InvalidCode
+from liaisonbot.domain.limits import TextRejected
+from liaisonbot.errors import DomainError
+
+from .i18n import t
+
+
+def text_problem(exc: ValidationError) -> TextRejected | None:
+    """The TextRejected behind a pydantic error, if that is what it was."""
+    for error in exc.errors():
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, TextRejected):
+            return cause
+    return None
+
+
+def text_refusal(lang: str, problem: TextRejected) -> str:
+    field = t(lang, f"fieldname.{problem.field}")
+    if problem.problem == "empty":
+        return t(lang, "error.text_empty", field=field)
+    return t(lang, "error.text_too_long", field=field, limit=problem.limit, length=problem.length)
+
+
+def code_refusal(lang: str, exc: InvalidCode) -> str:
+    from html import escape
+
+    return t(lang, f"error.code_{exc.problem.value}", code=escape(exc.code))
+
+
+def domain_refusal(lang: str, exc: DomainError) -> str:
+    from html import escape
+
+    return t(lang, f"error.{exc.code}", **{k: escape(str(v)) for k, v in exc.params.items()})

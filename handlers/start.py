@@ -1,0 +1,65 @@
+"""`/start` (with deep-link payloads), `/help` and `/lang`."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from liaisonbot.errors import DomainError
+from liaisonbot.services import people
+
+from . import rendering
+from .common import deps, language
+from .i18n import LANGUAGES, t
+from .refusals import domain_refusal
+from .report_dialog import REPORT_PAYLOAD, start_dialog
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    payload = context.args[0] if context.args else ""
+    d = deps(context)
+    if payload.startswith(people.INVITE_PREFIX):
+        lang = await language(context, user)
+        try:
+            enterprise = await people.accept_invite(d.db, payload, user.id, d.now())
+        except DomainError as exc:
+            await message.reply_text(domain_refusal(lang, exc))
+            return
+        await message.reply_text(
+            t(lang, "invite.bound", enterprise=rendering.escape(enterprise.name)),
+            parse_mode=ParseMode.HTML,
+        )
+        return
+    if payload.startswith(REPORT_PAYLOAD):
+        group = payload.removeprefix(REPORT_PAYLOAD)
+        origin = int(group) if group.lstrip("-").isdigit() else None
+        await start_dialog(update, context, origin_chat_id=origin)
+        return
+    await help_command(update, context)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None
+    lang = await language(context, update.effective_user)
+    await message.reply_text(
+        t(lang, "help.text", categories=rendering.category_list(lang)),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    choice = context.args[0].lower() if context.args else ""
+    if choice not in LANGUAGES:
+        await message.reply_text(t(await language(context, user), "lang.usage"))
+        return
+    d = deps(context)
+    await people.set_language(d.db, user.id, choice, d.now())
+    await message.reply_text(t(choice, "lang.set"))

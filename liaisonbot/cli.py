@@ -1,0 +1,309 @@
+"""The admin's command line: `liaisonbot run | start | migrate | import | export | bind-contact |
+grant | revoke | group bind | sandbox`. Bad input exits non-zero with one line saying why."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .clock import utcnow
+from .config import Settings
+from .domain.codes import InvalidCode, validate_region_code
+from .domain.models import LiaisonGroup, RoleGrant
+from .domain.vocabulary import Role
+from .errors import DomainError
+from .services import people
+from .store import Database
+from .store.migrations import current_version, migrate
+
+
+class CliError(Exception):
+    """A one-line reason for a non-zero exit."""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CliError(f"bad setting {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+
+async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[int]]) -> int:
+    db = await Database(settings.db).open()
+    try:
+        return await work(db)
+    finally:
+        await db.close()
+
+
+def _region(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return validate_region_code(value)
+    except InvalidCode:
+        raise CliError(f"unknown region code {value!r} (GB/T 2260: 2, 4 or 6 digits)") from None
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        db = await Database(settings.db).open(run_migrations=False)
+        try:
+            applied = await migrate(db.conn)
+            version = await current_version(db.conn)
+        finally:
+            await db.close()
+        for name in applied:
+            print(f"applied {name}")
+        print(f"{settings.db}: schema version {version}")
+        return 0
+
+    return asyncio.run(work())
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token is None:
+        raise CliError(
+            "no bot token: set LIAISONBOT_TOKEN (or token in liaisonbot.toml); "
+            "`liaisonbot sandbox` runs without one"
+        )
+    from handlers.app import run_polling  # the Telegram side, loaded only when it runs
+
+    run_polling(settings)
+    return 0
+
+
+def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
+    """`make run`: the bot when a token is configured, else the local sandbox."""
+    if settings.token is not None:
+        return cmd_run(args, settings)
+    print("No LIAISONBOT_TOKEN configured: starting the local sandbox instead.")
+    return cmd_sandbox(args, settings)
+
+
+def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        from .sandbox.launcher import main as sandbox_main
+    except ImportError as exc:
+        raise CliError(f"the sandbox is not available: {exc}") from None
+    return sandbox_main(getattr(args, "port", 0) or 0, settings)
+
+
+def cmd_bind_contact(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(db: Database) -> int:
+        enterprise = await people.bind_contact(db, args.credit_code, args.user_id, utcnow())
+        print(
+            f"user {args.user_id} is now a contact of {enterprise.name} ({enterprise.credit_code})"
+        )
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def _grant(args: argparse.Namespace) -> RoleGrant:
+    return RoleGrant(
+        user_id=args.user_id,
+        role=Role(args.role),
+        region_prefix=_region(args.region),
+        chain=(args.chain or "").strip(),
+    )
+
+
+def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
+    grant = _grant(args)
+
+    async def work(db: Database) -> int:
+        added = await people.grant_role(db, grant, utcnow())
+        scope = _scope_text(grant.region_prefix, grant.chain)
+        print(
+            f"{'granted' if added else 'already had'} {grant.role.value} to {grant.user_id}{scope}"
+        )
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    grant = _grant(args)
+
+    async def work(db: Database) -> int:
+        if not await people.revoke_role(db, grant):
+            raise CliError(f"user {grant.user_id} has no such {grant.role.value} grant")
+        print(f"revoked {grant.role.value} from {grant.user_id}")
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def cmd_group_bind(args: argparse.Namespace, settings: Settings) -> int:
+    if args.chat_id >= 0:
+        raise CliError("a group chat id is negative (e.g. -1001234567890)")
+    if not args.escalation and not args.region:
+        raise CliError("give --region CODE (and optionally --chain NAME), or --escalation")
+    group = LiaisonGroup(
+        chat_id=args.chat_id,
+        title=args.title or "",
+        region_prefix=_region(args.region),
+        chain=(args.chain or "").strip(),
+        is_escalation=args.escalation,
+    )
+
+    async def work(db: Database) -> int:
+        await people.bind_group(db, group, utcnow())
+        kind = "escalation group" if group.is_escalation else "liaison group"
+        print(
+            f"chat {group.chat_id} bound as {kind}{_scope_text(group.region_prefix, group.chain)}"
+        )
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from .lists.importer import import_enterprises
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+
+    async def work(db: Database) -> int:
+        result = await import_enterprises(db, path, skip_invalid=args.skip_invalid, now=utcnow())
+        print(result.render(settings.lang))
+        return 1 if result.errors and not args.skip_invalid else 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from .lists import export
+
+    path = Path(args.file)
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        raise CliError("the export file must end in .xlsx or .csv")
+    region = _region(args.region) or None
+
+    async def work(db: Database) -> int:
+        if args.what == "ledger":
+            await export.export_ledger(
+                db,
+                path,
+                region=region,
+                chain=args.chain,
+                date_from=args.date_from,
+                date_to=args.date_to,
+                tz=settings.zone,
+            )
+        else:
+            await export.export_enterprises(db, path, region=region, chain=args.chain)
+        print(f"wrote {path}")
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def _scope_text(region: str, chain: str) -> str:
+    parts = [f"region {region}" if region else "", f"chain {chain}" if chain else ""]
+    scope = ", ".join(p for p in parts if p)
+    return f" ({scope})" if scope else ""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liaisonbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="run the bot (needs LIAISONBOT_TOKEN)").set_defaults(func=cmd_run)
+    start = sub.add_parser("start", help="run the bot, or the local sandbox when no token is set")
+    start.add_argument("--port", type=int, default=0)
+    start.set_defaults(func=cmd_start)
+    sandbox = sub.add_parser("sandbox", help="local Telegram-compatible server, page and bot")
+    sandbox.add_argument("--port", type=int, default=0, help="0 picks 8080 or a free port")
+    sandbox.set_defaults(func=cmd_sandbox)
+    sub.add_parser("migrate", help="apply pending database migrations").set_defaults(
+        func=cmd_migrate
+    )
+
+    imp = sub.add_parser("import", help="import a list")
+    imp_sub = imp.add_subparsers(dest="what", required=True)
+    imp_ent = imp_sub.add_parser("enterprises", help="enterprise list (.xlsx or .csv)")
+    imp_ent.add_argument("file")
+    imp_ent.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
+    imp_ent.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="write the ledger or the enterprise list")
+    exp.add_argument("what", choices=["ledger", "enterprises"])
+    exp.add_argument("file")
+    exp.add_argument("--region")
+    exp.add_argument("--chain")
+    exp.add_argument("--from", dest="date_from", type=_date)
+    exp.add_argument("--to", dest="date_to", type=_date)
+    exp.set_defaults(func=cmd_export)
+
+    bind = sub.add_parser("bind-contact", help="bind a Telegram user to an enterprise")
+    bind.add_argument("credit_code")
+    bind.add_argument("user_id", type=int)
+    bind.set_defaults(func=cmd_bind_contact)
+
+    for name, func in (("grant", cmd_grant), ("revoke", cmd_revoke)):
+        p = sub.add_parser(name, help=f"{name} a role (officer, official, admin)")
+        p.add_argument("role", choices=[r.value for r in Role])
+        p.add_argument("user_id", type=int)
+        p.add_argument("--region", help="GB/T 2260 prefix: 44 a province, 4403 a city")
+        p.add_argument("--chain", help="industry chain, e.g. 汽车")
+        p.set_defaults(func=func)
+
+    group = sub.add_parser("group", help="liaison groups")
+    group_sub = group.add_subparsers(dest="group_command", required=True)
+    gbind = group_sub.add_parser("bind", help="bind a Telegram group")
+    gbind.add_argument("chat_id", type=int)
+    gbind.add_argument("--region")
+    gbind.add_argument("--chain")
+    gbind.add_argument("--title")
+    gbind.add_argument("--escalation", action="store_true", help="the task-force group")
+    gbind.set_defaults(func=cmd_group_bind)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args, _settings()) or 0)
+    except CliError as exc:
+        print(f"liaisonbot: {exc}", file=sys.stderr)
+        return 2
+    except InvalidCode as exc:
+        print(f"liaisonbot: invalid code {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(f"liaisonbot: {exc.code} {exc.params or ''}".rstrip(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
