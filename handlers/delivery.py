@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot
+from telegram import Bot, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -43,8 +43,7 @@ async def deliver_report(bot: Bot, d: Deps, report_id: int) -> None:
                 report.origin_chat_id,
                 rendering.filed_ack(report, enterprise, reporter_lang, zone),
                 parse_mode=ParseMode.HTML,
-                reply_to_message_id=report.origin_message_id,
-                allow_sending_without_reply=True,
+                reply_parameters=_reply_to(report.origin_message_id),
             )
         except Forbidden:
             log.warning(
@@ -61,8 +60,7 @@ async def deliver_report(bot: Bot, d: Deps, report_id: int) -> None:
                 report.group_chat_id,
                 rendering.report_card(report, enterprise, group_lang, zone),
                 parse_mode=ParseMode.HTML,
-                reply_to_message_id=report.origin_message_id if card_in_origin else None,
-                allow_sending_without_reply=True,
+                reply_parameters=_reply_to(report.origin_message_id if card_in_origin else None),
             )
         except (Forbidden, BadRequest) as exc:
             log.warning(
@@ -78,6 +76,12 @@ async def deliver_report(bot: Bot, d: Deps, report_id: int) -> None:
         await intake.record_card(d.db, report.id, report.group_chat_id, card.message_id)
         if card_in_origin:
             await intake.record_acknowledged(d.db, report.id, d.now())
+
+
+def _reply_to(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id, allow_sending_without_reply=True)
 
 
 async def deliver_pending(bot: Bot, d: Deps) -> int:

@@ -30,4 +30,4 @@ def t(lang: str | None, key: str, /, **params: object) -> str:
     template = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key)
     if template is None:
         raise KeyError(f"text {key!r} is in no catalogue")
-    return template.format(**params) if params else template
+    return template.format(**params)

@@ -83,7 +83,9 @@ def filed_ack(report: Report, enterprise: Enterprise, lang: str, zone: ZoneInfo)
         ),
         *content_lines(report.content, lang),
         "",
-        t(lang, "report.filed_next" if report.group_chat_id else "report.filed_no_group"),
+        t(lang, "report.filed_next", number=report.id)
+        if report.group_chat_id
+        else t(lang, "report.filed_no_group"),
     ]
     return "\n".join(lines)
 

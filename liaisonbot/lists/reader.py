@@ -1,0 +1,189 @@
+"""Read an enterprise list from .xlsx or .csv, row by row, with canonical column keys.
+
+CSV comes as UTF-8 (with or without the BOM Excel writes), GB18030 (what Chinese Excel writes for
+"CSV"), or UTF-16 with a BOM ("Unicode text", tab-separated). The encoding is decided by checking
+that the whole file decodes as UTF-8, streaming, before falling back to GB18030.
+
+The header row is the first of the first `HEADER_SCAN_ROWS` rows that names known columns, so a
+title row above it (`XX市重点产业链企业名单`) is fine. Row numbers are the spreadsheet's: the first
+line of the file is row 1. Rows with every cell empty are skipped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .headers import HeaderMap, looks_like_header, map_headers
+from .validate import RowError
+
+HEADER_SCAN_ROWS = 10
+CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_CHUNK = 1 << 20
+
+
+class ListFileError(Exception):
+    """The file as a whole cannot be read as a list; `errors` say why."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        super().__init__("; ".join(e.message("en") for e in errors))
+        self.errors = list(errors)
+
+
+@dataclass
+class ListSheet:
+    header_row: int
+    headers: HeaderMap
+    rows: Iterator[tuple[int, dict[str, str]]]
+    encoding: str | None = None  # for CSV
+    sheet: str | None = None  # for xlsx
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person sees in it (numbers without a trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig', 'utf-16' or 'gb18030'; raise ListFileError if the text is none of them."""
+    with path.open("rb") as f:
+        head = f.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
+        f.seek(0)
+        for encoding in ("utf-8-sig", "gb18030"):
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                while chunk := f.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                f.seek(0)
+                continue
+            return encoding
+    raise ListFileError(
+        [RowError(0, "unreadable", params={"reason": "not UTF-8, UTF-16 or GB18030 text"})]
+    )
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    with path.open("rb") as f:
+        magic = f.read(8)
+    if magic.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if magic.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
+        raise ListFileError([RowError(0, "unsupported_format", params={"suffix": suffix})])
+    if suffix:
+        raise ListFileError([RowError(0, "unsupported_format", params={"suffix": suffix})])
+    return "csv"
+
+
+def _find_header(lines: Iterator[Sequence[Any]]) -> tuple[int, HeaderMap]:
+    """Scan the first rows for the header; return its row number and the column map."""
+    for number, cells in enumerate(lines, start=1):
+        if looks_like_header(cells):
+            headers = map_headers(cells)
+            problems = [
+                RowError(number, "missing_column", params={"column": c}) for c in headers.missing
+            ] + [
+                RowError(number, "duplicate_column", params={"column": c})
+                for c in headers.duplicates
+            ]
+            if problems:
+                raise ListFileError(problems)
+            return number, headers
+        if number >= HEADER_SCAN_ROWS:
+            break
+    raise ListFileError([RowError(0, "no_header")])
+
+
+def _rows(
+    lines: Iterator[Sequence[Any]], first: int, headers: HeaderMap
+) -> Iterator[tuple[int, dict[str, str]]]:
+    columns = list(headers.columns.items())
+    for number, cells in enumerate(lines, start=first):
+        if not any(c is not None and c != "" for c in cells):
+            continue
+        width = len(cells)
+        record = {key: cell_text(cells[i]) if i < width else "" for key, i in columns}
+        if not any(v.strip() for v in record.values()):
+            continue
+        yield number, record
+
+
+@contextmanager
+def open_list(path: str | Path) -> Iterator[ListSheet]:
+    """Open a list and find its header; raise ListFileError when that is impossible."""
+    path = Path(path)
+    if not path.is_file():
+        raise ListFileError([RowError(0, "file_not_found", params={"path": str(path)})])
+    kind = _kind(path)
+    if kind == "csv":
+        encoding = detect_encoding(path)
+        with path.open(encoding=encoding, newline="") as f:
+            sample = f.readline()
+            f.seek(0)
+            lines = iter(csv.reader(f, delimiter=_delimiter(sample)))
+            number, headers = _find_header(lines)
+            yield ListSheet(number, headers, _rows(lines, number + 1, headers), encoding=encoding)
+        return
+    from openpyxl import load_workbook  # imported here: the CSV path does not need it
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ListFileError(
+            [RowError(0, "unreadable", params={"reason": f"{type(exc).__name__}: {exc}"})]
+        ) from exc
+    try:
+        found: ListFileError | None = None
+        for sheet in workbook.worksheets:
+            lines = sheet.iter_rows(values_only=True)
+            try:
+                number, headers = _find_header(lines)
+            except ListFileError as exc:
+                # Prefer a sheet whose header is wrong over sheets without any header.
+                if found is None or found.errors[0].code == "no_header":
+                    found = exc
+                continue
+            yield ListSheet(number, headers, _rows(lines, number + 1, headers), sheet=sheet.title)
+            return
+        raise found or ListFileError([RowError(0, "no_header")])
+    finally:
+        workbook.close()
+
+
+def read_list(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, {canonical key: cell text}) for every non-empty row under the header."""
+    with open_list(path) as sheet:
+        yield from sheet.rows

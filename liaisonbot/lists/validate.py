@@ -1,0 +1,349 @@
+"""One row of a list → a validated `EnterpriseRow`, or the reasons it cannot be imported.
+
+Checks that need only the row live here (`parse_row`); checks across rows and against the database
+(duplicates, references to leading enterprises, @usernames) are the importer's. Every problem is a
+`RowError` with a stable `code` and `params`; `RowError.message(lang)` says it in Chinese (default)
+or English for the command line and the chat.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..domain.codes import CodeProblem, InvalidCode, region_name, validate_credit_code
+from ..domain.limits import LIMITS
+from ..domain.vocabulary import Tier
+from . import headers as h
+
+SIZE_LIMIT = 20
+MAX_LEADING = 50
+MAX_CONTACTS = 50
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A problem with one row (or with the file, row 0 / the header row). Stable `code`."""
+
+    row: int
+    code: str
+    field: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    severity: Severity = "error"
+
+    def message(self, lang: str = "zh") -> str:
+        zh, en = MESSAGES.get(self.code, ("{code}", "{code}"))
+        template = en if lang == "en" else zh
+        params = {k: _show(v, lang) for k, v in self.params.items()}
+        text = template.format(code=self.code, **params)
+        if self.field:
+            text = f"{h.field_label(self.field, lang)}: {text}"
+        return text
+
+    def line(self, lang: str = "zh") -> str:
+        """The message with where it is: `第 5 行：…` / `row 5: …`."""
+        if self.row <= 0:
+            return self.message(lang)
+        where = f"row {self.row}" if lang == "en" else f"第 {self.row} 行"
+        sep = ": " if lang == "en" else "："
+        return f"{where}{sep}{self.message(lang)}"
+
+
+def _show(value: Any, lang: str) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_show(v, lang) for v in value) if lang == "en" else "、".join(
+            _show(v, lang) for v in value
+        )
+    if isinstance(value, str) and value in h.LABELS:
+        return h.field_label(value, lang)
+    return str(value)
+
+
+# code → (中文, English). Placeholders are filled from RowError.params.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # the file
+    "file_not_found": ("找不到文件 {path}", "file not found: {path}"),
+    "unsupported_format": (
+        "不支持的文件格式 {suffix}（请使用 .xlsx 或 .csv）",
+        "unsupported file format {suffix} (use .xlsx or .csv)",
+    ),
+    "unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "no_header": (
+        "未找到表头行（需包含 企业名称、统一社会信用代码、地区代码 等列）",
+        "no header row found (expected columns such as name, credit_code, region_code)",
+    ),
+    "missing_column": ("缺少必需的列「{column}」", "required column '{column}' is missing"),
+    "duplicate_column": ("列「{column}」出现了不止一次", "column '{column}' appears more than once"),
+    "unknown_columns": ("以下列无法识别，已忽略：{columns}", "unknown columns ignored: {columns}"),
+    "no_rows": ("文件中没有企业数据", "the file has no enterprise rows"),
+    # one cell
+    "required": ("不能为空", "must not be empty"),
+    "too_long": ("过长（最多 {limit} 个字符，实际 {length}）",
+                 "too long (at most {limit} characters, got {length})"),
+    "credit_code_length": ("「{value}」长度不是 18 位", "'{value}' is not 18 characters long"),
+    "credit_code_format": ("「{value}」格式不正确", "'{value}' is not a well-formed credit code"),
+    "credit_code_checksum": ("「{value}」校验位错误", "'{value}' has a wrong check character"),
+    "region_code": (
+        "「{value}」不是有效的行政区划代码（2、4 或 6 位）",
+        "'{value}' is not a known division code (2, 4 or 6 digits)",
+    ),
+    "tier": ("「{value}」无法识别（可填 龙头、核心配套、其他）",
+             "'{value}' is not a tier (LEADING, CORE_SUPPLIER, OTHER)"),
+    "relation": ("「{value}」无法识别（可填 上游、下游）",
+                 "'{value}' is not a relation (UPSTREAM or DOWNSTREAM)"),
+    "specialized": ("「{value}」无法识别（可填 是、否）", "'{value}' is not yes or no"),
+    "leading_code": ("「{value}」不是有效的统一社会信用代码",
+                     "'{value}' is not a valid credit code"),
+    "too_many": ("最多 {limit} 个", "at most {limit}"),
+    "liaison_invalid": (
+        "「{value}」不是 Telegram 用户 ID 或 @用户名",
+        "'{value}' is not a Telegram user id or @username",
+    ),
+    "contact_invalid": (
+        "「{value}」不是 Telegram 用户 ID 或 @用户名",
+        "'{value}' is not a Telegram user id or @username",
+    ),
+    # across rows and against the database
+    "duplicate_credit_code": ("与第 {first_row} 行的统一社会信用代码 {value} 重复",
+                              "credit code {value} already appears in row {first_row}"),
+    "leading_self": ("企业不能配套自身", "an enterprise cannot supply itself"),
+    "unknown_leading": (
+        "龙头企业 {value} 既不在本文件中，也未登记",
+        "leading enterprise {value} is neither in this file nor registered",
+    ),
+    "leading_invalid_row": (
+        "龙头企业 {value} 所在的第 {ref_row} 行有错误",
+        "leading enterprise {value} is in row {ref_row}, which has errors",
+    ),
+    "unknown_liaison": (
+        "用户 {value} 尚未使用过本机器人，无法识别；请填写数字 ID，或请其先向机器人发送 /start",
+        "user {value} is not known to the bot; give the numeric id, or ask them to /start the bot",
+    ),
+    "contact_twice": ("联系人 {value} 已在第 {first_row} 行绑定到其他企业",
+                      "contact {value} is already bound to another enterprise in row {first_row}"),
+    # warnings
+    "not_leading": ("{value} 的企业类型不是龙头", "{value} is not a leading enterprise"),
+    "contact_moved": ("联系人 {value} 原绑定 {old}，将改绑到本企业",
+                      "contact {value} was bound to {old} and will be moved here"),
+    "no_liaison": ("未指定一对一联络员", "no liaison officer assigned"),
+}
+
+
+class EnterpriseRow(BaseModel):
+    """A row that passed every check of its own. `None` means the column is absent from the file:
+    the stored value is kept (or the default used for a new enterprise)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    credit_code: str
+    name: str
+    region_code: str
+    chain: str | None = None
+    tier: Tier | None = None
+    leading_credit_codes: tuple[str, ...] | None = None
+    relation: Literal["UPSTREAM", "DOWNSTREAM"] = "UPSTREAM"
+    specialized: bool | None = None
+    size: str | None = None
+    liaison: int | str | None = None  # a user id, or "@username" still to be resolved
+    contacts: tuple[int | str, ...] = ()
+
+
+_LIST_SEPARATORS = re.compile(r"[;,、\s]+")  # after NFKC: ；→; ，→,
+_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{4,31})$")
+_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔", "有"})
+_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "✗", "无", "不是", ""})
+_TIER_WORDS = {
+    "龙头企业": Tier.LEADING,
+    "链主": Tier.LEADING,
+    "链主企业": Tier.LEADING,
+    "核心配套企业": Tier.CORE_SUPPLIER,
+    "配套企业": Tier.CORE_SUPPLIER,
+    "配套": Tier.CORE_SUPPLIER,
+    "core": Tier.CORE_SUPPLIER,
+    "其它": Tier.OTHER,
+}
+_RELATIONS = {
+    "上游": "UPSTREAM",
+    "upstream": "UPSTREAM",
+    "up": "UPSTREAM",
+    "下游": "DOWNSTREAM",
+    "downstream": "DOWNSTREAM",
+    "down": "DOWNSTREAM",
+}
+
+
+def _code_text(value: str) -> str:
+    """Codes and ids: full-width to half-width, no stray quote Excel users type to keep text."""
+    return unicodedata.normalize("NFKC", value).strip().lstrip("'").strip()
+
+
+@lru_cache(maxsize=8192)
+def _known_region(code: str) -> bool:
+    return region_name(code) is not None
+
+
+def parse_credit_code(raw: str) -> str:
+    """Compact credit code, or InvalidCode."""
+    return validate_credit_code(_code_text(raw))
+
+
+def _credit_problem_code(problem: CodeProblem) -> str:
+    return {
+        CodeProblem.LENGTH: "credit_code_length",
+        CodeProblem.CHECKSUM: "credit_code_checksum",
+    }.get(problem, "credit_code_format")
+
+
+def parse_person(raw: str) -> int | str | None:
+    """A Telegram user id (int) or '@username' (lower-case); None if it is neither."""
+    text = _code_text(raw)
+    if text.isdigit() and 0 < int(text) < 2**63:
+        return int(text)
+    match = _USERNAME.match(text)
+    if match and (text.startswith("@") or not text.isdigit()):
+        return "@" + match.group(1).lower()
+    return None
+
+
+def parse_tier(raw: str) -> Tier | None:
+    text = raw.strip()
+    found = Tier.parse(text)
+    if isinstance(found, Tier):
+        return found
+    return _TIER_WORDS.get(text) or _TIER_WORDS.get(text.lower())
+
+
+def parse_row(
+    row: int, cells: dict[str, str], present: frozenset[str]
+) -> EnterpriseRow | list[RowError]:
+    """Check one row on its own; `present` are the columns the file has."""
+    errors: list[RowError] = []
+
+    def err(key: str, code: str, **params: Any) -> None:
+        errors.append(RowError(row, code, key, params))
+
+    name = cells.get(h.NAME, "").strip()
+    if not name:
+        err(h.NAME, "required")
+    elif len(name) > LIMITS.enterprise_name:
+        err(h.NAME, "too_long", limit=LIMITS.enterprise_name, length=len(name))
+
+    credit_code = ""
+    raw_code = cells.get(h.CREDIT_CODE, "")
+    try:
+        credit_code = parse_credit_code(raw_code)
+    except InvalidCode as exc:
+        if exc.problem is CodeProblem.EMPTY:
+            err(h.CREDIT_CODE, "required")
+        else:
+            err(h.CREDIT_CODE, _credit_problem_code(exc.problem), value=raw_code.strip())
+
+    region_code = _code_text(cells.get(h.REGION_CODE, ""))
+    if region_code.endswith(".0"):  # a number cell written by a spreadsheet as float
+        region_code = region_code[:-2]
+    if not region_code:
+        err(h.REGION_CODE, "required")
+    elif not (region_code.isdigit() and _known_region(region_code)):
+        err(h.REGION_CODE, "region_code", value=region_code)
+
+    chain: str | None = None
+    if h.CHAIN in present:
+        chain = cells.get(h.CHAIN, "").strip()
+        if len(chain) > LIMITS.chain:
+            err(h.CHAIN, "too_long", limit=LIMITS.chain, length=len(chain))
+
+    tier: Tier | None = None
+    if h.TIER in present:
+        raw = cells.get(h.TIER, "").strip()
+        tier = parse_tier(raw) if raw else Tier.OTHER
+        if tier is None:
+            err(h.TIER, "tier", value=raw)
+
+    leading: tuple[str, ...] | None = None
+    if h.LEADING in present:
+        codes: list[str] = []
+        for part in _LIST_SEPARATORS.split(_code_text(cells.get(h.LEADING, ""))):
+            if not part:
+                continue
+            try:
+                code = validate_credit_code(part)
+            except InvalidCode:
+                err(h.LEADING, "leading_code", value=part)
+                continue
+            if code == credit_code:
+                err(h.LEADING, "leading_self")
+            elif code not in codes:
+                codes.append(code)
+        if len(codes) > MAX_LEADING:
+            err(h.LEADING, "too_many", limit=MAX_LEADING)
+        leading = tuple(codes)
+
+    relation = "UPSTREAM"
+    raw_relation = cells.get(h.RELATION, "").strip()
+    if raw_relation:
+        found = _RELATIONS.get(raw_relation.lower())
+        if found is None:
+            err(h.RELATION, "relation", value=raw_relation)
+        else:
+            relation = found
+
+    specialized: bool | None = None
+    if h.SPECIALIZED in present:
+        raw = unicodedata.normalize("NFKC", cells.get(h.SPECIALIZED, "")).strip().lower()
+        if raw in _TRUE:
+            specialized = True
+        elif raw in _FALSE:
+            specialized = False
+        else:
+            err(h.SPECIALIZED, "specialized", value=raw)
+
+    size: str | None = None
+    if h.SIZE in present:
+        size = cells.get(h.SIZE, "").strip()
+        if len(size) > SIZE_LIMIT:
+            err(h.SIZE, "too_long", limit=SIZE_LIMIT, length=len(size))
+
+    liaison: int | str | None = None
+    raw_liaison = cells.get(h.LIAISON, "").strip()
+    if raw_liaison:
+        liaison = parse_person(raw_liaison)
+        if liaison is None:
+            err(h.LIAISON, "liaison_invalid", value=raw_liaison)
+
+    contacts: list[int | str] = []
+    for part in _LIST_SEPARATORS.split(_code_text(cells.get(h.CONTACTS, ""))):
+        if not part:
+            continue
+        person = parse_person(part)
+        if person is None:
+            err(h.CONTACTS, "contact_invalid", value=part)
+        elif person not in contacts:
+            contacts.append(person)
+    if len(contacts) > MAX_CONTACTS:
+        err(h.CONTACTS, "too_many", limit=MAX_CONTACTS)
+
+    if errors:
+        return errors
+    # Every value was checked above; construct without running validation a second time.
+    return EnterpriseRow.model_construct(
+        row=row,
+        credit_code=credit_code,
+        name=name,
+        region_code=region_code,
+        chain=chain,
+        tier=tier,
+        leading_credit_codes=leading,
+        relation=relation,
+        specialized=specialized,
+        size=size,
+        liaison=liaison,
+        contacts=tuple(contacts),
+    )

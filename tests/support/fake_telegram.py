@@ -1,0 +1,143 @@
+"""A Bot API transport for tests: records every call the bot makes and answers like Telegram.
+
+PTB objects are frozen, so tests fake the transport (a BaseRequest), never the bot's methods.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 777000
+BOT_USERNAME = "LiaisonTestBot"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    calls: list[Call] = field(default_factory=list)
+    fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = _decode(request_data.json_parameters) if request_data else {}
+        call = Call(api_method, params)
+        self.calls.append(call)
+        if api_method in self.fail_next:
+            error = self.fail_next.pop(api_method)
+            return error.get("error_code", 400), json.dumps({"ok": False, **error}).encode()
+        call.result = self._result(api_method, params)
+        return 200, json.dumps({"ok": True, "result": call.result}).encode()
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "LiaisonBot",
+                "username": BOT_USERNAME,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if method in ("sendMessage", "sendDocument", "sendPhoto"):
+            return self._message(params, next(self._message_ids))
+        if method in ("editMessageText", "editMessageReplyMarkup"):
+            return self._message(params, int(params["message_id"]))
+        return True
+
+    def _message(self, params: dict[str, Any], message_id: int) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {
+                "id": chat_id,
+                "type": "private" if chat_id > 0 else "supergroup",
+                "title": None if chat_id > 0 else "group",
+            },
+            "from": {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "LiaisonBot",
+                "username": BOT_USERNAME,
+            },
+            "text": params.get("text", ""),
+        }
+        if "reply_markup" in params and params["reply_markup"]:
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    # --- what tests ask -----------------------------------------------------------------
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
+        return [
+            c.params
+            for c in self.calls
+            if c.method == method
+            and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
+        ]
+
+    def last_message(self, chat_id: int) -> tuple[dict[str, Any], int]:
+        """The last sendMessage to a chat: its parameters and the message id it got."""
+        for call in reversed(self.calls):
+            if call.method == "sendMessage" and int(call.params["chat_id"]) == chat_id:
+                return call.params, call.result["message_id"]
+        raise AssertionError(f"nothing was sent to chat {chat_id}")
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [p["text"] for p in self.sent("sendMessage", chat_id)]
+
+    def last_text(self, chat_id: int) -> str:
+        texts = self.texts(chat_id)
+        assert texts, f"nothing was sent to chat {chat_id}; calls: {self.calls}"
+        return texts[-1]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+def _decode(params: dict[str, str]) -> dict[str, Any]:
+    decoded: dict[str, Any] = {}
+    for key, value in params.items():
+        try:
+            decoded[key] = json.loads(value)
+        except (TypeError, ValueError):
+            decoded[key] = value
+    return decoded
+
+
+def buttons(params: dict[str, Any]) -> list[dict[str, Any]]:
+    markup = params.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
