@@ -68,7 +68,7 @@ class BotApiSpec:
 
     # --- parameters -------------------------------------------------------------------------
 
-    def coerce_params(self, method: Method, raw: dict[str, Any], from_form: bool) -> dict[str, Any]:
+    def coerce_params(self, method: Method, raw: dict[str, Any]) -> dict[str, Any]:
         """Check names against the spec, convert values to their documented types.
 
         Form values arrive as strings (nested objects JSON-encoded, as PTB sends them); JSON
@@ -80,7 +80,7 @@ class BotApiSpec:
             field = method.fields.get(name)
             if field is None:
                 raise bad_request(f'unknown parameter "{name}" for method {method.name}')
-            out[name] = coerce_value(field, value, from_form)
+            out[name] = coerce_value(field, value)
         for field in method.fields.values():
             if field.required and (name := field.name) not in out:
                 raise bad_request(MISSING_WORDING.get(name, f'parameter "{name}" is required'))
@@ -104,7 +104,7 @@ def _bad_type(field: Field) -> ApiError:
     return bad_request(f'parameter "{field.name}" must be of type {kinds}')
 
 
-def coerce_value(field: Field, value: Any, from_form: bool) -> Any:
+def coerce_value(field: Field, value: Any) -> Any:
     types = field.types
     if isinstance(value, FilePart):
         if not field.is_file:

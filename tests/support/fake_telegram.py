@@ -95,7 +95,7 @@ class RecordingRequest(BaseRequest):
             },
             "text": params.get("text", ""),
         }
-        if "reply_markup" in params and params["reply_markup"]:
+        if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return message
 

@@ -1,0 +1,81 @@
+"""The admin's command line: each command's effect on the database, and one-line refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from liaisonbot.cli import main
+
+CSV = (
+    "企业名称,统一社会信用代码,地区代码,产业链,企业类型\n"
+    "闽江精密部件有限公司,91350100M000100Y43,350100,汽车,核心配套\n"
+)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("LIAISONBOT_DB", str(path))
+    monkeypatch.delenv("LIAISONBOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return path
+
+
+def query(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_migrate_records_the_schema_version(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    assert "schema version" in capsys.readouterr().out
+    assert query(db_path, "SELECT version FROM schema_migrations")[0] == (1,)
+    assert query(db_path, "PRAGMA journal_mode") == [("wal",)]
+    assert main(["migrate"]) == 0  # idempotent
+
+
+def test_run_without_token_is_one_clear_line(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "LIAISONBOT_TOKEN" in err
+
+
+def test_import_bind_grant_and_group(db_path: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "list.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    assert main(["import", "enterprises", str(csv)]) == 0
+    assert main(["bind-contact", "91350100M000100Y43", "5001"]) == 0
+    assert main(["grant", "officer", "6001", "--region", "35", "--chain", "汽车"]) == 0
+    assert main(["group", "bind", "-1001", "--region", "3501", "--chain", "汽车"]) == 0
+    assert query(db_path, "SELECT user_id FROM contacts") == [(5001,)]
+    assert query(db_path, "SELECT role, region_prefix, chain FROM roles") == [
+        ("officer", "35", "汽车")
+    ]
+    assert query(db_path, "SELECT chat_id, region_prefix FROM liaison_groups") == [(-1001, "3501")]
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (["bind-contact", "91350100M000100Y4Z", "5"], "invalid code"),
+        (["bind-contact", "91350100M000100Y43", "5"], "unknown_enterprise"),
+        (["grant", "officer", "6001", "--region", "4499"], "unknown region"),
+        (["group", "bind", "1001", "--region", "35"], "negative"),
+        (["group", "bind", "-1001"], "--region"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_one_line(
+    db_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], reason: str
+) -> None:
+    assert main(["migrate"]) == 0
+    capsys.readouterr()
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert reason in err and err.count("\n") == 1
