@@ -26,7 +26,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from liaisonbot.config import Settings
-from liaisonbot.store import Database, UnitOfWork
+from liaisonbot.store import Database
 
 from . import invite, my_reports, report_command, report_dialog, start
 from .common import Deps, remember_user
@@ -48,20 +48,26 @@ GROUP_COMMANDS = ("report", "show", "invite", "help")
 
 
 class LiaisonApplication(Application):  # type: ignore[type-arg]
-    """Handles each update id once, even when Telegram delivers it again after a restart."""
+    """Handles each update id once, even when Telegram delivers it again after a restart.
+
+    Update ids grow, so only an id at or below the highest one handled needs a look in the log.
+    """
+
+    _high_water: int | None = None
 
     async def process_update(self, update: object) -> None:
         deps: Deps | None = self.bot_data.get("deps")
         if not isinstance(update, Update) or deps is None:
             await super().process_update(update)
             return
-        async with UnitOfWork(deps.db) as uow:
-            if await uow.updates.seen(update.update_id):
-                log.info("update %s was handled before; skipped", update.update_id)
-                return
+        if self._high_water is None:
+            self._high_water = await deps.db_max_update_id()
+        if update.update_id <= self._high_water and await deps.update_seen(update.update_id):
+            log.info("update %s was handled before; skipped", update.update_id)
+            return
         await super().process_update(update)
-        async with UnitOfWork(deps.db) as uow:
-            await uow.updates.mark(update.update_id, deps.now())
+        await deps.mark_update(update.update_id)
+        self._high_water = max(self._high_water, update.update_id)
 
 
 def build_application(

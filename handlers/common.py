@@ -10,10 +10,11 @@ from telegram import Update, User
 from telegram.ext import ContextTypes
 
 from liaisonbot import views
-from liaisonbot.clock import utcnow
+from liaisonbot.clock import to_db, utcnow
 from liaisonbot.config import Settings
 from liaisonbot.services import people
 from liaisonbot.store import Database
+from liaisonbot.store.updates import UpdateLog
 
 
 @dataclass
@@ -23,9 +24,31 @@ class Deps:
     clock: Callable[[], datetime] = utcnow
     # user id -> (username, full name) last stored, so unchanged users cost no write
     known_users: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # user id -> chosen language (None: the default); read once, kept in step by /lang
+    languages: dict[int, str | None] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()
+
+    async def db_max_update_id(self) -> int:
+        row = await self.db.fetch_one("SELECT COALESCE(MAX(update_id), 0) FROM processed_updates")
+        return int(row[0]) if row else 0
+
+    async def update_seen(self, update_id: int) -> bool:
+        return await UpdateLog(self.db.conn).seen(update_id)
+
+    async def mark_update(self, update_id: int) -> None:
+        await self.db.write(
+            "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
+            (update_id, to_db(self.now())),
+        )
+
+    async def language_of(self, user_id: int | None) -> str:
+        if user_id is None:
+            return self.settings.lang
+        if user_id not in self.languages:
+            self.languages[user_id] = await views.user_language(self.db, user_id)
+        return self.languages[user_id] or self.settings.lang
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
@@ -33,10 +56,7 @@ def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
 
 
 async def language(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> str:
-    d = deps(context)
-    if user is None:
-        return d.settings.lang
-    return await views.user_language(d.db, user.id) or d.settings.lang
+    return await deps(context).language_of(user.id if user else None)
 
 
 async def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -62,4 +62,5 @@ async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     d = deps(context)
     await people.set_language(d.db, user.id, choice, d.now())
+    d.languages[user.id] = choice
     await message.reply_text(t(choice, "lang.set"))

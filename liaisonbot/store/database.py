@@ -74,9 +74,15 @@ class Database:
                 await conn.commit()
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = list(await self.conn.execute_fetchall(sql, tuple(params)))
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self.conn.execute_fetchall(sql, tuple(params)))
+
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement, committed on its own (autocommit), in turn with the transactions:
+        on a shared connection a bare write would otherwise join another task's transaction."""
+        async with self._write_lock:
+            cursor = await self.conn.execute(sql, tuple(params))
+            return cursor.rowcount

@@ -1,0 +1,78 @@
+"""One-line report filing through the real Application and store on disk, against a bare
+python-telegram-bot echo handler in the same run, over the same recording transport.
+
+Target (Report intake): the ratio is at least 0.5, so the bot is never the bottleneck in front of
+Telegram's ~30 messages a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from handlers.app import build_application
+from handlers.common import Deps
+from liaisonbot.config import Settings
+from liaisonbot.store import Database
+from tests.conftest import CONTACT, NOW, Clock, seed_world
+from tests.support.fake_telegram import RecordingRequest
+from tests.support.updates import UpdateFactory
+
+UPDATES = 1500
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(update.effective_message.text or "")
+
+
+async def _rate(app: Application, texts: list[str]) -> float:  # type: ignore[type-arg]
+    factory = UpdateFactory(app.bot)
+    updates = [factory.text(CONTACT, text) for text in texts]
+    started = time.perf_counter()
+    for update in updates:
+        await app.process_update(update)
+    return len(updates) / (time.perf_counter() - started)
+
+
+async def run() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(token="1:BENCH", db=Path(tmp) / "bench.db")
+        db = await Database(settings.db).open()
+        await seed_world(db)
+        bot_app = build_application(
+            settings, db, request=RecordingRequest(), get_updates_request=RecordingRequest(),
+            rate_limit=False, deps=Deps(db=db, settings=settings, clock=Clock(NOW)),
+        )
+        echo_app = (
+            ApplicationBuilder().token("1:BENCH").request(RecordingRequest())
+            .get_updates_request(RecordingRequest()).build()
+        )
+        echo_app.add_handler(MessageHandler(filters.TEXT, _echo))
+        for app in (bot_app, echo_app):
+            await app.initialize()
+        texts = [f"/report LOG urgent 原材料运不进厂 第{i}批" for i in range(UPDATES)]
+        await _rate(echo_app, texts[:100])  # warm up both
+        await _rate(bot_app, [f"/report OTH warm-up {i}" for i in range(100)])
+        echo = await _rate(echo_app, texts)
+        bot = await _rate(bot_app, texts)
+        stored = await db.fetch_one("SELECT COUNT(*) FROM reports")
+        for app in (bot_app, echo_app):
+            await app.shutdown()
+        await db.close()
+    print(f"   echo handler:           {echo:8.0f} updates/s")
+    print(f"   one-line report filing: {bot:8.0f} updates/s ({stored[0] if stored else 0} stored)")
+    print(f"   ratio:                  {bot / echo:8.2f}  (target >= 0.5)")
+
+
+def main() -> None:
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
