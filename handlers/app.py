@@ -16,6 +16,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -28,7 +29,20 @@ from telegram.request import BaseRequest
 from liaisonbot.config import Settings
 from liaisonbot.store import Database
 
-from . import invite, my_reports, report_command, report_dialog, start
+from . import (
+    digest,
+    digest_jobs,
+    groups,
+    invite,
+    my_reports,
+    queue,
+    reminder_jobs,
+    report_command,
+    report_dialog,
+    start,
+    triage,
+    triage_prompts,
+)
 from .common import Deps, remember_user
 from .delivery import deliver_pending
 from .i18n import LANGUAGES, t
@@ -43,8 +57,30 @@ ALLOWED_UPDATES = [
     Update.MY_CHAT_MEMBER,
 ]
 
-PRIVATE_COMMANDS = ("start", "report", "my", "show", "cancel", "lang", "help")
-GROUP_COMMANDS = ("report", "show", "invite", "help")
+PRIVATE_COMMANDS = (
+    "start",
+    "report",
+    "my",
+    "show",
+    "cancel",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "digest",
+    "lang",
+    "help",
+)
+GROUP_COMMANDS = (
+    "report",
+    "show",
+    "queue",
+    "invite",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "digest",
+    "help",
+)
 
 
 class LiaisonApplication(Application):  # type: ignore[type-arg]
@@ -121,7 +157,25 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("my", my_reports.my_reports, filters=new_message),
             CommandHandler("show", my_reports.show_report, filters=new_message),
             CommandHandler("invite", invite.invite, filters=new_message),
+            # the daily digest: subscriptions and the digest on demand
+            CommandHandler("subscribe", digest.subscribe_command, filters=new_message),
+            CommandHandler("unsubscribe", digest.unsubscribe_command, filters=new_message),
+            CommandHandler("subscriptions", digest.subscriptions_command, filters=new_message),
+            CommandHandler("digest", digest.digest_command, filters=new_message),
+            CallbackQueryHandler(digest.on_button, pattern=r"^ds\|"),
             CallbackQueryHandler(report_dialog.on_button, pattern=r"^d\|"),
+            # triage: card buttons, answers to the bot's questions, groups and roles
+            CallbackQueryHandler(triage.on_button, pattern=r"^t\|"),
+            MessageHandler(
+                new_message & filters.REPLY & filters.TEXT & ~filters.COMMAND,
+                triage_prompts.on_reply,
+            ),
+            CommandHandler("queue", queue.queue_command, filters=new_message),
+            CommandHandler("bindgroup", groups.bindgroup, filters=new_message),
+            CommandHandler("grant", groups.grant, filters=new_message),
+            CommandHandler("revoke", groups.revoke, filters=new_message),
+            MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate),
+            ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             MessageHandler(
                 new_message & private & filters.TEXT & ~filters.COMMAND, report_dialog.on_text
             ),
@@ -139,6 +193,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     await deps.db.open()  # migrates; a no-op when the caller opened it already
     await register_commands(application)
     await deliver_pending(application.bot, application.bot_data["deps"])
+    await digest_jobs.on_startup(application)
+    reminder_jobs.schedule(application)
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

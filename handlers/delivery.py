@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from liaisonbot import views
 from liaisonbot.services import intake
 
-from . import rendering
+from . import keyboards, rendering
 from .common import Deps
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,19 @@ async def deliver_report(bot: Bot, d: Deps, report_id: int) -> None:
         try:
             card = await bot.send_message(
                 report.group_chat_id,
-                rendering.report_card(report, enterprise, group_lang, zone),
+                rendering.report_card(
+                    report,
+                    enterprise,
+                    group_lang,
+                    zone,
+                    await views.triage_info(d.db, report.id),
+                    d.now(),
+                ),
                 parse_mode=ParseMode.HTML,
                 reply_parameters=_reply_to(report.origin_message_id if card_in_origin else None),
+                reply_markup=keyboards.triage_card(
+                    report.id, report.state.value, "group", group_lang
+                ),
             )
         except (Forbidden, BadRequest) as exc:
             log.warning(

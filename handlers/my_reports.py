@@ -56,6 +56,14 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     events = await views.timeline(d.db, report.id)
     names = await views.user_names(d.db, {e.actor_id for e in events if e.actor_id})
     await message.reply_text(
-        rendering.report_detail(report, enterprise, events, names, lang, d.settings.zone),
+        rendering.report_detail(
+            report,
+            enterprise,
+            events,
+            names,
+            lang,
+            d.settings.zone,
+            internal=viewer.contact_enterprise_id != enterprise.id or bool(viewer.grants),
+        ),
         parse_mode=ParseMode.HTML,
     )

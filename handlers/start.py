@@ -12,8 +12,11 @@ from liaisonbot.services import people
 from . import rendering
 from .common import deps, language
 from .i18n import LANGUAGES, t
+from .my_reports import show_report
 from .refusals import domain_refusal
 from .report_dialog import REPORT_PAYLOAD, start_dialog
+
+SHOW_PAYLOAD = "show_"  # t.me/<bot>?start=show_<number>, from the daily digest
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,6 +36,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             t(lang, "invite.bound", enterprise=rendering.escape(enterprise.name)),
             parse_mode=ParseMode.HTML,
         )
+        return
+    if payload.startswith(SHOW_PAYLOAD) and payload[len(SHOW_PAYLOAD) :].isdigit():
+        context.args = [payload[len(SHOW_PAYLOAD) :]]  # the digest's deep link to one item
+        await show_report(update, context)
         return
     if payload.startswith(REPORT_PAYLOAD):
         group = payload.removeprefix(REPORT_PAYLOAD)

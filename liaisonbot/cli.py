@@ -212,6 +212,94 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_db(settings, work))
 
 
+def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
+    from .digest.scope import DigestScope
+    from .services import subscriptions
+
+    scope = DigestScope(_region(args.region), tuple(c.strip() for c in args.chain or []))
+
+    async def work(db: Database) -> int:
+        sub = await subscriptions.subscribe(
+            db,
+            chat_id=args.user_id,
+            owner_id=args.user_id,
+            scope=scope,
+            now=utcnow(),
+            at_time=args.at or settings.digest_time,
+            skip_empty=args.skip_empty,
+            skip_non_working=args.skip_non_working,
+        )
+        chains = ", ".join(sub.scope.chains)
+        print(
+            f"subscription {sub.id}: user {sub.chat_id} gets the digest at {sub.at_time}"
+            f" {settings.tz}{_scope_text(sub.scope.region_prefix, chains)}"
+        )
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    if args.send:
+        return _digest_send(settings)
+    return _digest_dry_run(args, settings)
+
+
+def _digest_send(settings: Settings) -> int:
+    if settings.token is None:
+        raise CliError("no bot token: set LIAISONBOT_TOKEN to send digests")
+    from handlers.digest_jobs import send_now  # the Telegram side, loaded only when it runs
+
+    from .services.digest_delivery import Outcome
+
+    async def work(db: Database) -> int:
+        report = await send_now(db, settings)
+        print(", ".join(f"{o.value} {report.count(o)}" for o in Outcome))
+        return 1 if report.count(Outcome.FAILED) else 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def _digest_dry_run(args: argparse.Namespace, settings: Settings) -> int:
+    import html
+    import re
+
+    from handlers.digest_render import render_digest
+
+    from .digest import DigestScope, build_digest
+    from .digest.ledger import ledger_xlsx
+    from .services import digest_delivery, subscriptions
+
+    zone = settings.zone
+    now = utcnow()
+    day = args.date or now.astimezone(zone).date()
+
+    async def work(db: Database) -> int:
+        subs: list[subscriptions.Subscription] = []
+        if args.user is not None:
+            subs = await subscriptions.for_chat(db, args.user)
+            if not subs:
+                scopes = subscriptions.scopes_of(await subscriptions.grants_of(db, args.user))
+                if not scopes:
+                    raise CliError(f"user {args.user} is no official and has no subscription")
+                subs = [subscriptions.Subscription(0, args.user, args.user, scopes[0])]
+        else:
+            subs = [subscriptions.Subscription(0, 0, None, DigestScope())]
+        for sub in subs:
+            period = digest_delivery.period_for(sub, day, zone)
+            digest = await build_digest(db, sub.scope, period, now=now, zone=zone)
+            text = render_digest(digest, settings.lang, zone, "bot")
+            print(html.unescape(re.sub(r"<[^>]+>", "", text)))
+            print()
+            if args.ledger:
+                data = await ledger_xlsx(db, digest, zone)
+                await asyncio.to_thread(Path(args.ledger).write_bytes, data)
+                print(f"wrote {args.ledger} ({len(digest.rows)} rows)")
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
 def _scope_text(region: str, chain: str) -> str:
     parts = [f"region {region}" if region else "", f"chain {chain}" if chain else ""]
     scope = ", ".join(p for p in parts if p)
@@ -271,6 +359,28 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--region", help="GB/T 2260 prefix: 44 a province, 4403 a city")
         p.add_argument("--chain", help="industry chain, e.g. 汽车")
         p.set_defaults(func=func)
+
+    subscribe = sub.add_parser("subscribe", help="subscribe an official to the daily digest")
+    subscribe.add_argument("user_id", type=int)
+    subscribe.add_argument("--region", help="GB/T 2260 prefix: 44 a province, 4403 a city")
+    subscribe.add_argument("--chain", action="append", help="industry chain (repeatable)")
+    subscribe.add_argument("--at", help="HH:MM in LIAISONBOT_TZ (default: digest_time, 08:30)")
+    subscribe.add_argument("--skip-empty", action="store_true", help="no message on empty days")
+    subscribe.add_argument(
+        "--skip-non-working", action="store_true", help="none on weekends and holidays"
+    )
+    subscribe.set_defaults(func=cmd_subscribe)
+
+    digest = sub.add_parser("digest", help="the daily digest: print it, or send it now")
+    mode = digest.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="print the digest, send nothing")
+    mode.add_argument(
+        "--send", action="store_true", help="send today's digest to every subscription not yet sent"
+    )
+    digest.add_argument("--date", type=_date, help="the digest day (it covers the day before)")
+    digest.add_argument("--user", type=int, help="the digest of this official's scope")
+    digest.add_argument("--ledger", help="with --dry-run: also write the ledger .xlsx here")
+    digest.set_defaults(func=cmd_digest)
 
     group = sub.add_parser("group", help="liaison groups")
     group_sub = group.add_subparsers(dest="group_command", required=True)

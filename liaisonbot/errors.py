@@ -44,3 +44,19 @@ class InviteUsed(DomainError):
 
 class IllegalTransition(DomainError):
     code = "illegal_transition"
+
+
+class StaleState(DomainError):
+    """The report moved on since the button or prompt was shown."""
+
+    code = "stale_state"
+
+
+class BadArgument(DomainError):
+    """A value an action needs is missing or out of range (an unknown number, 31 days...)."""
+
+    code = "bad_argument"
+
+
+class NotReporter(DomainError):
+    code = "not_reporter"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .clock import from_db
-from .domain.models import Enterprise, Report, ReportEvent, RoleGrant
+from .domain.models import Enterprise, LiaisonGroup, Report, ReportEvent, RoleGrant
 from .domain.vocabulary import ReportState
 from .store import Database
 from .store.enterprises import enterprise_from_row
@@ -111,3 +111,227 @@ async def user_names(db: Database, user_ids: set[int]) -> dict[int, str]:
 
 async def pending_delivery(db: Database) -> list[int]:
     return await ReportRepository(db.conn).pending_delivery()
+
+
+# -- triage (read side) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TriageInfo:
+    """What a card shows besides the report: names, links, outcome, acknowledgements, flags."""
+
+    assignee_name: str | None
+    linked: tuple[int, ...]
+    outcome: str | None
+    outcome_text: str
+    policies: str
+    satisfaction: str | None
+    merged_into: int | None
+    escalation_chat_id: int | None
+    escalation_message_id: int | None
+    acks: tuple[str, ...]
+    overdue_reminded_at: object  # datetime | None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    chat_id: int
+    message_id: int
+    report_id: int
+    user_id: int
+    action: str
+    expected_state: ReportState
+    argument: str
+    used: bool
+
+
+async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
+    row = await db.fetch_one(
+        "SELECT r.*, u.full_name AS assignee_full, u.username AS assignee_username"
+        " FROM reports r LEFT JOIN users u ON u.user_id = r.assignee_id WHERE r.id = ?",
+        (report_id,),
+    )
+    if row is None:
+        return None
+    links = await db.fetch_all(
+        "SELECT other_id FROM report_links WHERE report_id = ?"
+        " UNION SELECT report_id FROM report_links WHERE other_id = ? ORDER BY 1",
+        (report_id, report_id),
+    )
+    acks = await db.fetch_all(
+        "SELECT COALESCE(NULLIF(u.full_name, ''), u.username, CAST(a.user_id AS TEXT)) AS name"
+        " FROM escalation_acks a LEFT JOIN users u ON u.user_id = a.user_id"
+        " WHERE a.report_id = ? ORDER BY a.at",
+        (report_id,),
+    )
+    reminded = await db.fetch_one(
+        "SELECT sent_at FROM reminders_sent WHERE report_id = ? AND kind = 'overdue' AND key = ?",
+        (report_id, row["due_at"] or ""),
+    )
+    assignee = None
+    if row["assignee_id"] is not None:
+        assignee = row["assignee_full"] or row["assignee_username"] or str(row["assignee_id"])
+    return TriageInfo(
+        assignee_name=assignee,
+        linked=tuple(r[0] for r in links),
+        outcome=row["outcome"],
+        outcome_text=row["outcome_text"],
+        policies=row["policies"],
+        satisfaction=row["satisfaction"],
+        merged_into=row["merged_into"],
+        escalation_chat_id=row["escalation_chat_id"],
+        escalation_message_id=row["escalation_message_id"],
+        acks=tuple(r["name"] for r in acks),
+        overdue_reminded_at=from_db(reminded["sent_at"]) if reminded else None,
+    )
+
+
+async def prompt(db: Database, chat_id: int, message_id: int) -> Prompt | None:
+    row = await db.fetch_one(
+        "SELECT * FROM triage_prompts WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
+    if row is None:
+        return None
+    return Prompt(
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        report_id=row["report_id"],
+        user_id=row["user_id"],
+        action=row["action"],
+        expected_state=ReportState(row["expected_state"]),
+        argument=row["argument"],
+        used=row["used_at"] is not None,
+    )
+
+
+async def report_by_card(db: Database, chat_id: int, message_id: int) -> int | None:
+    row = await db.fetch_one(
+        "SELECT id FROM reports WHERE (group_chat_id = ? AND card_message_id = ?)"
+        " OR (escalation_chat_id = ? AND escalation_message_id = ?)",
+        (chat_id, message_id, chat_id, message_id),
+    )
+    return row["id"] if row else None
+
+
+async def group(db: Database, chat_id: int) -> LiaisonGroup | None:
+    row = await db.fetch_one(
+        "SELECT * FROM liaison_groups WHERE chat_id = ? AND active = 1", (chat_id,)
+    )
+    if row is None:
+        return None
+    return LiaisonGroup(
+        chat_id=row["chat_id"],
+        title=row["title"],
+        region_prefix=row["region_prefix"],
+        chain=row["chain"],
+        is_escalation=bool(row["is_escalation"]),
+    )
+
+
+async def escalation_group(db: Database) -> int | None:
+    row = await db.fetch_one(
+        "SELECT chat_id FROM liaison_groups WHERE active = 1 AND is_escalation = 1"
+        " ORDER BY bound_at DESC LIMIT 1"
+    )
+    return row["chat_id"] if row else None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    title: str
+    state: ReportState
+    category: str
+    enterprise: str
+    assignee_id: int | None
+    due_at: object  # datetime | None
+    created_at: object
+
+
+async def group_queue(db: Database, chat_id: int) -> list[QueueItem]:
+    """Open reports carded in a group (or, for the escalation group, escalated there)."""
+    rows = await db.fetch_all(
+        "SELECT r.id, r.title, r.state, r.category, r.assignee_id, r.due_at, r.created_at,"
+        " e.name FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
+        " WHERE (r.group_chat_id = ? OR (r.escalation_chat_id = ? AND r.state = 'escalated'))"
+        " AND r.state IN ('submitted', 'accepted', 'in_progress', 'need_info', 'escalated',"
+        " 'resolved') ORDER BY r.id",
+        (chat_id, chat_id),
+    )
+    return [
+        QueueItem(
+            id=r["id"],
+            title=r["title"],
+            state=ReportState(r["state"]),
+            category=r["category"],
+            enterprise=r["name"],
+            assignee_id=r["assignee_id"],
+            due_at=from_db(r["due_at"]),
+            created_at=from_db(r["created_at"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ReminderCandidate:
+    report_id: int
+    state: ReportState
+    due_at: object  # datetime
+    assignee_id: int | None
+    group_chat_id: int | None
+    region_code: str
+    chain: str
+    title: str
+    sent: frozenset[tuple[str, str]]  # (kind, key) already sent
+    overdue_sent_at: object  # datetime | None, for the current due date
+
+
+async def reminder_candidates(db: Database) -> list[ReminderCandidate]:
+    rows = await db.fetch_all(
+        "SELECT r.id, r.state, r.due_at, r.assignee_id, r.group_chat_id, r.title,"
+        " e.region_code, e.chain FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
+        " WHERE r.due_at IS NOT NULL"
+        " AND r.state IN ('accepted', 'in_progress', 'need_info', 'escalated') ORDER BY r.id"
+    )
+    sent_rows = await db.fetch_all(
+        "SELECT s.report_id, s.kind, s.key, s.sent_at FROM reminders_sent s"
+        " JOIN reports r ON r.id = s.report_id"
+        " WHERE r.state IN ('accepted', 'in_progress', 'need_info', 'escalated')"
+    )
+    sent: dict[int, set[tuple[str, str]]] = {}
+    overdue_at: dict[tuple[int, str], object] = {}
+    for s in sent_rows:
+        sent.setdefault(s["report_id"], set()).add((s["kind"], s["key"]))
+        if s["kind"] == "overdue":
+            overdue_at[(s["report_id"], s["key"])] = from_db(s["sent_at"])
+    return [
+        ReminderCandidate(
+            report_id=r["id"],
+            state=ReportState(r["state"]),
+            due_at=from_db(r["due_at"]),
+            assignee_id=r["assignee_id"],
+            group_chat_id=r["group_chat_id"],
+            region_code=r["region_code"],
+            chain=r["chain"],
+            title=r["title"],
+            sent=frozenset(sent.get(r["id"], set())),
+            overdue_sent_at=overdue_at.get((r["id"], r["due_at"])),
+        )
+        for r in rows
+    ]
+
+
+async def officials_covering(db: Database, region_code: str, chain: str) -> list[int]:
+    rows = await db.fetch_all(
+        "SELECT DISTINCT user_id, region_prefix, chain FROM roles WHERE role = 'official'"
+    )
+    return sorted(
+        {
+            r["user_id"]
+            for r in rows
+            if region_code.startswith(r["region_prefix"])
+            and (not r["chain"] or r["chain"] == chain)
+        }
+    )

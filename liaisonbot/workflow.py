@@ -51,6 +51,40 @@ OPEN_STATES = frozenset(
 )
 
 
+class Activity(StrEnum):
+    """Steps that change a report without moving its state; each is an event all the same."""
+
+    TAKE = "take"
+    ASSIGN = "assign"
+    NOTE = "note"  # internal
+    PUBLIC_NOTE = "public_note"  # the enterprise is told
+    RECATEGORIZE = "recategorize"
+    LINK = "link"
+    EXTEND = "extend"
+    ACKNOWLEDGE = "acknowledge"  # an official in the escalation group saw the item
+
+
+_WORKING = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED})
+
+# The states in which each activity is allowed.
+ACTIVITY_STATES: dict[Activity, frozenset[S]] = {
+    Activity.TAKE: _WORKING,
+    Activity.ASSIGN: _WORKING,
+    Activity.NOTE: OPEN_STATES,
+    Activity.PUBLIC_NOTE: OPEN_STATES,
+    Activity.RECATEGORIZE: _WORKING,
+    Activity.LINK: OPEN_STATES,
+    Activity.EXTEND: frozenset({S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED}),
+    Activity.ACKNOWLEDGE: frozenset({S.ESCALATED}),
+}
+
+
+def check_activity(state: S, activity: Activity) -> None:
+    """IllegalTransition when `activity` is not allowed in `state`."""
+    if state not in ACTIVITY_STATES[activity]:
+        raise IllegalTransition(state=state.value, action=activity.value)
+
+
 def next_state(state: S, action: Action) -> S:
     """The state `action` leads to from `state`, or IllegalTransition."""
     try:

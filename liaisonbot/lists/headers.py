@@ -1,8 +1,9 @@
 """Column headers of an enterprise list (名单): Chinese or English, in any order.
 
-Officials' spreadsheets vary: a header may carry a hint in brackets (`企业类型（龙头/核心配套/其他）`),
-a required-field star (`*企业名称`), full-width characters or stray spaces. `canonical()` strips
-all of that and looks the rest up in the alias table below.
+Officials' spreadsheets vary: a header may carry a hint in brackets
+(`企业类型（龙头/核心配套/其他）`), a required-field star (`*企业名称`), full-width
+characters or stray spaces. `canonical()` strips all of that and looks the rest up in the alias
+table below.
 """
 
 from __future__ import annotations
@@ -42,28 +43,76 @@ REQUIRED: tuple[str, ...] = (NAME, CREDIT_CODE, REGION_CODE)
 
 # The first alias of each field is the Chinese header an export writes; the second the English one.
 ALIASES: dict[str, tuple[str, ...]] = {
-    NAME: ("企业名称", "name", "名称", "企业", "单位名称", "enterprise", "enterprise name",
-           "company", "company name"),
-    CREDIT_CODE: ("统一社会信用代码", "credit_code", "社会信用代码", "信用代码", "uscc",
-                  "unified social credit code"),
-    REGION_CODE: ("地区代码", "region_code", "行政区划代码", "区划代码", "所在地区代码", "region",
-                  "division code"),
+    NAME: (
+        "企业名称",
+        "name",
+        "名称",
+        "企业",
+        "单位名称",
+        "enterprise",
+        "enterprise name",
+        "company",
+        "company name",
+    ),
+    CREDIT_CODE: (
+        "统一社会信用代码",
+        "credit_code",
+        "社会信用代码",
+        "信用代码",
+        "uscc",
+        "unified social credit code",
+    ),
+    REGION_CODE: (
+        "地区代码",
+        "region_code",
+        "行政区划代码",
+        "区划代码",
+        "所在地区代码",
+        "region",
+        "division code",
+    ),
     CHAIN: ("产业链", "chain", "所属产业链", "industry chain"),
     TIER: ("企业类型", "tier", "类型", "企业类别", "企业层级", "type", "enterprise type"),
-    LEADING: ("配套龙头企业", "leading_credit_codes", "配套龙头企业信用代码", "龙头企业",
-              "所配套龙头企业", "leading", "leading enterprises", "leading codes"),
+    LEADING: (
+        "配套龙头企业",
+        "leading_credit_codes",
+        "配套龙头企业信用代码",
+        "龙头企业",
+        "所配套龙头企业",
+        "leading",
+        "leading enterprises",
+        "leading codes",
+    ),
     RELATION: ("上下游", "relation", "上下游关系", "relationship"),
     SPECIALIZED: ("专精特新", "specialized", "是否专精特新", "专精特新企业", "srdi"),
     SIZE: ("企业规模", "size", "规模", "enterprise size"),
-    LIAISON: ("联络员", "liaison", "一对一联络员", "联络员id", "liaison officer",
-              "liaison officer id"),
+    LIAISON: (
+        "联络员",
+        "liaison",
+        "一对一联络员",
+        "联络员id",
+        "liaison officer",
+        "liaison officer id",
+    ),
     CONTACTS: ("联系人", "contacts", "企业联络人", "企业联系人", "联系人id", "contact"),
 }
 
 # Columns an export writes for people to read; an import accepts and ignores them silently.
 IGNORED: tuple[str, ...] = (
-    "序号", "no", "no.", "#", "地区", "地区名称", "联络员姓名", "复工状态", "登记时间", "更新时间",
-    "备注", "remarks", "note", "notes",
+    "序号",
+    "no",
+    "no.",
+    "#",
+    "地区",
+    "地区名称",
+    "联络员姓名",
+    "复工状态",
+    "登记时间",
+    "更新时间",
+    "备注",
+    "remarks",
+    "note",
+    "notes",
 )
 
 # How a field is named in messages.

@@ -8,13 +8,17 @@ or English for the command line and the chat.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError
 
 from ..domain.codes import CodeProblem, InvalidCode, region_name, validate_credit_code
 from ..domain.limits import LIMITS
@@ -35,31 +39,41 @@ class RowError:
     row: int
     code: str
     field: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
     severity: Severity = "error"
 
     def message(self, lang: str = "zh") -> str:
+        """The reason, in Chinese (default) or English."""
         zh, en = MESSAGES.get(self.code, ("{code}", "{code}"))
         template = en if lang == "en" else zh
         params = {k: _show(v, lang) for k, v in self.params.items()}
-        text = template.format(code=self.code, **params)
-        if self.field:
-            text = f"{h.field_label(self.field, lang)}: {text}"
-        return text
+        return template.format_map(_Defaults(code=self.code, **params))
 
     def line(self, lang: str = "zh") -> str:
-        """The message with where it is: `第 5 行：…` / `row 5: …`."""
-        if self.row <= 0:
+        """Where and why: `第 5 行（统一社会信用代码）：…` / `row 5 (credit code): …`."""
+        en = lang == "en"
+        where = ""
+        if self.row > 0:
+            where = f"row {self.row}" if en else f"第 {self.row} 行"
+        if self.field:
+            label = h.field_label(self.field, lang)
+            where = f"{where} ({label})" if en else f"{where}（{label}）"
+        if not where:
             return self.message(lang)
-        where = f"row {self.row}" if lang == "en" else f"第 {self.row} 行"
-        sep = ": " if lang == "en" else "："
-        return f"{where}{sep}{self.message(lang)}"
+        return f"{where.strip()}{': ' if en else '：'}{self.message(lang)}"
+
+
+class _Defaults(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def _show(value: Any, lang: str) -> str:
     if isinstance(value, (list, tuple)):
-        return ", ".join(_show(v, lang) for v in value) if lang == "en" else "、".join(
-            _show(v, lang) for v in value
+        return (
+            ", ".join(_show(v, lang) for v in value)
+            if lang == "en"
+            else "、".join(_show(v, lang) for v in value)
         )
     if isinstance(value, str) and value in h.LABELS:
         return h.field_label(value, lang)
@@ -80,13 +94,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no header row found (expected columns such as name, credit_code, region_code)",
     ),
     "missing_column": ("缺少必需的列「{column}」", "required column '{column}' is missing"),
-    "duplicate_column": ("列「{column}」出现了不止一次", "column '{column}' appears more than once"),
+    "duplicate_column": (
+        "列「{column}」出现了不止一次",
+        "column '{column}' appears more than once",
+    ),
     "unknown_columns": ("以下列无法识别，已忽略：{columns}", "unknown columns ignored: {columns}"),
     "no_rows": ("文件中没有企业数据", "the file has no enterprise rows"),
     # one cell
     "required": ("不能为空", "must not be empty"),
-    "too_long": ("过长（最多 {limit} 个字符，实际 {length}）",
-                 "too long (at most {limit} characters, got {length})"),
+    "too_long": (
+        "过长（最多 {limit} 个字符，实际 {length}）",
+        "too long (at most {limit} characters, got {length})",
+    ),
     "credit_code_length": ("「{value}」长度不是 18 位", "'{value}' is not 18 characters long"),
     "credit_code_format": ("「{value}」格式不正确", "'{value}' is not a well-formed credit code"),
     "credit_code_checksum": ("「{value}」校验位错误", "'{value}' has a wrong check character"),
@@ -94,13 +113,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "「{value}」不是有效的行政区划代码（2、4 或 6 位）",
         "'{value}' is not a known division code (2, 4 or 6 digits)",
     ),
-    "tier": ("「{value}」无法识别（可填 龙头、核心配套、其他）",
-             "'{value}' is not a tier (LEADING, CORE_SUPPLIER, OTHER)"),
-    "relation": ("「{value}」无法识别（可填 上游、下游）",
-                 "'{value}' is not a relation (UPSTREAM or DOWNSTREAM)"),
+    "tier": (
+        "「{value}」无法识别（可填 龙头、核心配套、其他）",
+        "'{value}' is not a tier (LEADING, CORE_SUPPLIER, OTHER)",
+    ),
+    "relation": (
+        "「{value}」无法识别（可填 上游、下游）",
+        "'{value}' is not a relation (UPSTREAM or DOWNSTREAM)",
+    ),
     "specialized": ("「{value}」无法识别（可填 是、否）", "'{value}' is not yes or no"),
-    "leading_code": ("「{value}」不是有效的统一社会信用代码",
-                     "'{value}' is not a valid credit code"),
+    "leading_code": (
+        "「{value}」不是有效的统一社会信用代码",
+        "'{value}' is not a valid credit code",
+    ),
     "too_many": ("最多 {limit} 个", "at most {limit}"),
     "liaison_invalid": (
         "「{value}」不是 Telegram 用户 ID 或 @用户名",
@@ -111,8 +136,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' is not a Telegram user id or @username",
     ),
     # across rows and against the database
-    "duplicate_credit_code": ("与第 {first_row} 行的统一社会信用代码 {value} 重复",
-                              "credit code {value} already appears in row {first_row}"),
+    "duplicate_credit_code": (
+        "与第 {first_row} 行的统一社会信用代码 {value} 重复",
+        "credit code {value} already appears in row {first_row}",
+    ),
     "leading_self": ("企业不能配套自身", "an enterprise cannot supply itself"),
     "unknown_leading": (
         "龙头企业 {value} 既不在本文件中，也未登记",
@@ -126,12 +153,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "用户 {value} 尚未使用过本机器人，无法识别；请填写数字 ID，或请其先向机器人发送 /start",
         "user {value} is not known to the bot; give the numeric id, or ask them to /start the bot",
     ),
-    "contact_twice": ("联系人 {value} 已在第 {first_row} 行绑定到其他企业",
-                      "contact {value} is already bound to another enterprise in row {first_row}"),
+    "contact_twice": (
+        "联系人 {value} 已在第 {first_row} 行绑定到其他企业",
+        "contact {value} is already bound to another enterprise in row {first_row}",
+    ),
     # warnings
     "not_leading": ("{value} 的企业类型不是龙头", "{value} is not a leading enterprise"),
-    "contact_moved": ("联系人 {value} 原绑定 {old}，将改绑到本企业",
-                      "contact {value} was bound to {old} and will be moved here"),
+    "contact_moved": (
+        "联系人 {value} 原绑定 {old}，将改绑到本企业",
+        "contact {value} was bound to {old} and will be moved here",
+    ),
     "no_liaison": ("未指定一对一联络员", "no liaison officer assigned"),
 }
 
@@ -143,9 +174,9 @@ class EnterpriseRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     row: int
-    credit_code: str
-    name: str
-    region_code: str
+    credit_code: str = Field(min_length=18, max_length=18)
+    name: str = Field(min_length=1, max_length=LIMITS.enterprise_name)
+    region_code: str = Field(pattern=r"^\d{2}(\d{2}){0,2}$")
     chain: str | None = None
     tier: Tier | None = None
     leading_credit_codes: tuple[str, ...] | None = None
@@ -182,7 +213,9 @@ _RELATIONS = {
 
 def _code_text(value: str) -> str:
     """Codes and ids: full-width to half-width, no stray quote Excel users type to keep text."""
-    return unicodedata.normalize("NFKC", value).strip().lstrip("'").strip()
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    return value.strip().lstrip("'").strip()
 
 
 @lru_cache(maxsize=8192)
@@ -190,16 +223,48 @@ def _known_region(code: str) -> bool:
     return region_name(code) is not None
 
 
+_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CODE_VALUE = {c: i for i, c in enumerate(_CODE_ALPHABET)}
+_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_COMPACT_CODE = re.compile(r"[0-9]{8}[0-9ABCDEFGHJKLMNPQRTUWXY]{10}")
+
+
+def _fast_valid(code: str) -> bool:
+    """GB 32100-2015's check for a code already in compact form; `stdnum` gives the same answer
+    (a test checks both agree) but spends ~60 µs a code cleaning it, which 10^5 rows feel."""
+    if not _COMPACT_CODE.fullmatch(code):
+        return False
+    total = sum(map(mul, map(_CODE_VALUE.__getitem__, code[:17]), _CODE_WEIGHTS))
+    return _CODE_ALPHABET[-total % 31] == code[17]
+
+
 def parse_credit_code(raw: str) -> str:
-    """Compact credit code, or InvalidCode."""
-    return validate_credit_code(_code_text(raw))
+    """Compact credit code, or InvalidCode saying what is wrong (via `validate_credit_code`)."""
+    text = _code_text(raw).upper()
+    if _fast_valid(text):
+        return text
+    return validate_credit_code(text)
 
 
-def _credit_problem_code(problem: CodeProblem) -> str:
-    return {
-        CodeProblem.LENGTH: "credit_code_length",
-        CodeProblem.CHECKSUM: "credit_code_checksum",
-    }.get(problem, "credit_code_format")
+def _credit_problem_code(problem: CodeProblem, code: str) -> str:
+    if problem is CodeProblem.LENGTH:
+        return "credit_code_length"
+    if problem is CodeProblem.CHECKSUM:
+        return "credit_code_checksum"
+    # A check character outside the alphabet (I, O, S, V, Z) is a format error for stdnum; for
+    # the person fixing the row it is a wrong check character when the first 17 are well formed.
+    if len(code) == 18:
+        try:
+            uscc.validate(code[:17] + uscc.calc_check_digit(code[:17]))
+        except (ValidationError, KeyError, ValueError):
+            pass
+        else:
+            return "credit_code_checksum"
+    return "credit_code_format"
+
+
+# Leading enterprises are few and referenced by many rows: remember their codes.
+_leading_code = lru_cache(maxsize=8192)(parse_credit_code)
 
 
 def parse_person(raw: str) -> int | str | None:
@@ -213,6 +278,7 @@ def parse_person(raw: str) -> int | str | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def parse_tier(raw: str) -> Tier | None:
     text = raw.strip()
     found = Tier.parse(text)
@@ -244,7 +310,7 @@ def parse_row(
         if exc.problem is CodeProblem.EMPTY:
             err(h.CREDIT_CODE, "required")
         else:
-            err(h.CREDIT_CODE, _credit_problem_code(exc.problem), value=raw_code.strip())
+            err(h.CREDIT_CODE, _credit_problem_code(exc.problem, exc.code), value=raw_code.strip())
 
     region_code = _code_text(cells.get(h.REGION_CODE, ""))
     if region_code.endswith(".0"):  # a number cell written by a spreadsheet as float
@@ -274,7 +340,7 @@ def parse_row(
             if not part:
                 continue
             try:
-                code = validate_credit_code(part)
+                code = _leading_code(part)
             except InvalidCode:
                 err(h.LEADING, "leading_code", value=part)
                 continue
@@ -332,8 +398,8 @@ def parse_row(
 
     if errors:
         return errors
-    # Every value was checked above; construct without running validation a second time.
-    return EnterpriseRow.model_construct(
+    # The checks above gave the reasons; pydantic's own (cheap, compiled) check confirms the types.
+    return EnterpriseRow(
         row=row,
         credit_code=credit_code,
         name=name,

@@ -8,6 +8,7 @@ against the spec, a bare ``&`` in HTML is rejected, and message length counts UT
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -123,6 +124,7 @@ class BotApi:
             raw, extra_files = _split_attachments(spec_method.fields, raw)
             params = self.spec.coerce_params(spec_method, raw)
             self._check_nested(spec_method.fields, params)
+            entry["params"] = {k: _summary(v) for k, v in params.items()}
             params["__files__"] = extra_files
             fault = self.world.faults.take(spec_method.name, params.get("chat_id"))
             if fault is not None:
@@ -168,10 +170,8 @@ class BotApi:
         if fault.kind == "error":
             raise ApiError(fault.error_code, fault.description)
         if fault.kind == "timeout":
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.world.closing.wait(), fault.delay)
-            except TimeoutError:
-                pass
             if not fault.execute:
                 raise ApiError(502, "Bad Gateway")
 
@@ -195,7 +195,9 @@ class BotApi:
         elif parse_mode:
             if parse_mode.lower() != "html":
                 if parse_mode.lower() in ("markdown", "markdownv2"):
-                    raise bad_request(f"the sandbox supports parse_mode HTML only, not {parse_mode}")
+                    raise bad_request(
+                        f"the sandbox supports parse_mode HTML only, not {parse_mode}"
+                    )
                 raise bad_request("unsupported parse_mode")
             try:
                 text, ents = parse_html(text, strict=self.world.strict_html)
@@ -298,7 +300,9 @@ class BotApi:
             known = self.world.files.get(value)
             if known is not None:
                 if known.kind != kind:
-                    raise bad_request(f"type of file mismatch: can't use file of type {known.kind} as {kind}")
+                    raise bad_request(
+                        f"type of file mismatch: can't use file of type {known.kind} as {kind}"
+                    )
                 return known
             if value.startswith(("http://", "https://")):
                 raise bad_request("failed to get HTTP URL content")
@@ -546,7 +550,7 @@ def _no_inline(p: dict[str, Any]) -> None:
 @method("editMessageText")
 async def edit_message_text(api: BotApi, p: dict[str, Any]) -> Any:
     _no_inline(p)
-    chat, msg = api.bot_message(p.get("chat_id"), p.get("message_id"), "edit")
+    _, msg = api.bot_message(p.get("chat_id"), p.get("message_id"), "edit")
     if msg.from_id != api.world.bot.id:
         raise bad_request("message can't be edited")
     if msg.text is None:
@@ -571,7 +575,7 @@ def _edited(api: BotApi, msg: Message) -> Any:
 @method("editMessageCaption")
 async def edit_message_caption(api: BotApi, p: dict[str, Any]) -> Any:
     _no_inline(p)
-    chat, msg = api.bot_message(p.get("chat_id"), p.get("message_id"), "edit")
+    _, msg = api.bot_message(p.get("chat_id"), p.get("message_id"), "edit")
     if msg.from_id != api.world.bot.id:
         raise bad_request("message can't be edited")
     if msg.text is not None or msg.service:
@@ -592,11 +596,13 @@ async def edit_message_caption(api: BotApi, p: dict[str, Any]) -> Any:
 @method("editMessageReplyMarkup")
 async def edit_message_reply_markup(api: BotApi, p: dict[str, Any]) -> Any:
     _no_inline(p)
-    chat, msg = api.bot_message(p.get("chat_id"), p.get("message_id"), "edit")
+    _, msg = api.bot_message(p.get("chat_id"), p.get("message_id"), "edit")
     if msg.from_id != api.world.bot.id:
         raise bad_request("message can't be edited")
     markup = api.markup(p.get("reply_markup"), inline_only=True)
-    current = msg.reply_markup if msg.reply_markup and "inline_keyboard" in msg.reply_markup else None
+    current = (
+        msg.reply_markup if msg.reply_markup and "inline_keyboard" in msg.reply_markup else None
+    )
     if markup == current or (not markup and not current):
         raise bad_request(NOT_MODIFIED)
     msg.reply_markup = markup

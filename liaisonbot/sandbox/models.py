@@ -25,6 +25,7 @@ class User:
     username: str | None = None
     language_code: str | None = None
     is_bot: bool = False
+    label: str | None = None  # sandbox only (the page's picker), never in Bot API answers
 
     def api(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
@@ -52,7 +53,6 @@ class Chat:
     migrated_from: int | None = None
     next_message_id: int = 1
     messages: dict[int, Message] = field(default_factory=dict)
-    privacy: bool | None = None  # None: the world's default
 
     def api(self, world_users: dict[int, User] | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "type": self.type}

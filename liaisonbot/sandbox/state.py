@@ -96,9 +96,14 @@ class SandboxWorld:
         self.callback_answer_timeout = callback_answer_timeout
         self.limiter = RateLimiter(rate_limits)
         self.faults = Faults()
-        self.seed_hook: Callable[[SandboxWorld], Any] | None = None
         self.closing = asyncio.Event()
         self._changed = asyncio.Event()
+        # These survive reset(): a bot that keeps polling across a reset must neither see a
+        # Conflict nor confirm new updates with its old offset, and waiters rely on seq growing.
+        self.seq = 0
+        self.call_seq = 0
+        self.poll_generation = 0
+        self._update_ids = itertools.count(secrets.randbelow(10**6) + 10**6)
         self._clear()
 
     def _clear(self) -> None:
@@ -115,10 +120,6 @@ class SandboxWorld:
         self.bot_texts: dict[str, str] = {}
         self.callbacks: dict[str, CallbackQuery] = {}
         self.calls: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_SIZE)
-        self.call_seq = 0
-        self.poll_generation = 0
-        self.seq = 0
-        self._update_ids = itertools.count(secrets.randbelow(10**6) + 10**6)
         self._user_ids = itertools.count(200001)
         self._group_ids = itertools.count(1)
         self._file_seq = itertools.count(1)
@@ -139,24 +140,24 @@ class SandboxWorld:
         self._changed = asyncio.Event()
         return self.seq
 
-    async def wait_change(self, timeout: float) -> bool:
-        """Wait until the world changes (True) or `timeout` passes / the server closes."""
-        if timeout <= 0 or self.closing.is_set():
+    async def wait_change(self, seconds: float) -> bool:
+        """Wait until the world changes (True) or `seconds` pass / the server closes."""
+        if seconds <= 0 or self.closing.is_set():
             return False
         changed = asyncio.ensure_future(self._changed.wait())
         closing = asyncio.ensure_future(self.closing.wait())
         try:
             done, _ = await asyncio.wait(
-                {changed, closing}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                {changed, closing}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED
             )
         finally:
             changed.cancel()
             closing.cancel()
         return changed in done
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float) -> Any:
+    async def wait_for(self, predicate: Callable[[], Any], seconds: float) -> Any:
         """Wait until `predicate()` is truthy; return its value (or the last falsy one)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + seconds
         while True:
             value = predicate()
             left = deadline - time.monotonic()
@@ -176,15 +177,16 @@ class SandboxWorld:
         language_code: str | None = "zh-hans",
         is_bot: bool = False,
         started: bool = False,
+        label: str | None = None,
     ) -> User:
         """Create a user. With `started`, the user has already opened the private chat with
-        the bot (so the bot may write first)."""
+        the bot (so the bot may write first). `label` (e.g. a role) is shown in the page only."""
         uid = id if id is not None else next(self._user_ids)
         if uid <= 0:
             raise ControlError("user ids are positive")
         if uid in self.users or uid == self.bot.id:
             raise ControlError(f"user {uid} exists")
-        user = User(uid, first_name, last_name, username, language_code, is_bot)
+        user = User(uid, first_name, last_name, username, language_code, is_bot, label)
         self.users[uid] = user
         if started:
             self.private_chat(uid).started = True
@@ -356,7 +358,7 @@ class SandboxWorld:
         self.touch()
         return new
 
-    def resolve_chat(self, chat_id: Any) -> Chat:
+    def resolve_chat(self, chat_id: Any, write: bool = True) -> Chat:
         """Find a chat the way the Bot API does (ids, or @username of a supergroup)."""
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             name = chat_id[1:].lower()
@@ -371,9 +373,9 @@ class SandboxWorld:
         chat = self.chats.get(cid)
         if chat is None:
             user = self.users.get(cid)
-            if user is not None and user.is_bot:
+            if write and user is not None and user.is_bot:
                 raise forbidden("bot can't send messages to bots")
-            if user is not None:
+            if write and user is not None:
                 raise forbidden("bot can't initiate conversation with a user")
             raise bad_request("chat not found")
         if chat.migrated_to is not None:
@@ -385,9 +387,11 @@ class SandboxWorld:
 
     def require_access(self, chat_id: Any, write: bool) -> Chat:
         """The chat, if the bot may read (write=False) or write to it; else Telegram's error."""
-        chat = self.resolve_chat(chat_id)
+        chat = self.resolve_chat(chat_id, write)
         if chat.type == "private":
             user = self.users[chat.user_id or 0]
+            if not write and not chat.started:
+                raise bad_request("chat not found")
             if user.is_bot:
                 raise forbidden("bot can't send messages to bots")
             if not chat.started:
@@ -784,7 +788,11 @@ class SandboxWorld:
         who = self.user(msg.from_id).display_name if msg.from_id else ""
         if "new_chat_members" in s:
             names = "、".join(m["first_name"] for m in s["new_chat_members"])
-            return f"{who} 邀请 {names} 加入了群组" if s["new_chat_members"][0]["first_name"] != who else f"{who} 加入了群组"
+            return (
+                f"{who} 邀请 {names} 加入了群组"
+                if s["new_chat_members"][0]["first_name"] != who
+                else f"{who} 加入了群组"
+            )
         if "left_chat_member" in s:
             return f"{s['left_chat_member']['first_name']} 离开了群组"
         if "migrate_to_chat_id" in s:

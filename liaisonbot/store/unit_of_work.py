@@ -11,7 +11,7 @@ from .database import Database
 from .drafts import DraftRepository
 from .enterprises import EnterpriseRepository
 from .people import PeopleRepository
-from .reports import ReportRepository
+from .reports import ReportRepository, TriageRepository
 from .updates import UpdateLog
 
 
@@ -21,6 +21,7 @@ class UnitOfWork:
     enterprises: EnterpriseRepository
     people: PeopleRepository
     reports: ReportRepository
+    triage: TriageRepository
     drafts: DraftRepository
     updates: UpdateLog
 
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.enterprises = EnterpriseRepository(conn)
         self.people = PeopleRepository(conn)
         self.reports = ReportRepository(conn)
+        self.triage = TriageRepository(conn)
         self.drafts = DraftRepository(conn)
         self.updates = UpdateLog(conn)
         return self

@@ -1,0 +1,205 @@
+"""Benchmark: import a generated 100,000-row enterprise list into a fresh database on disk.
+
+Target: at most 10 s and a peak memory under 300 MB. Each import runs in a fresh child process so
+that its peak resident set size (ru_maxrss) is the import's own, not the generator's; the figure
+includes the interpreter and the libraries it loads. The list has 1,000 leading enterprises and
+99,000 suppliers linked to one or two of them, 500 liaison officers (so officer grants are
+written) and a contact for every other enterprise; it is written as GB18030 CSV (what Chinese
+Excel saves) and as .xlsx, and each is imported twice (the second import must change nothing).
+
+Usage: `python bench/bench_import.py [ROWS] [--format csv|xlsx|both]` or call `main()`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import multiprocessing
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from stdnum.cn import uscc
+
+ROWS = 100_000
+LEADING = 1_000
+OFFICERS = 500
+TARGET_SECONDS = 10.0
+TARGET_MB = 300.0
+HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "地区代码",
+    "产业链",
+    "企业类型",
+    "配套龙头企业",
+    "上下游",
+    "专精特新",
+    "企业规模",
+    "联络员",
+    "联系人",
+]
+REGIONS = [
+    "110108", "110105", "120101", "130102", "310104", "310115", "320102", "320505", "330106",
+    "340104", "350102", "370102", "410105", "420106", "430104", "440106", "440305", "500103",
+    "510107", "610113",
+]  # fmt: skip
+CHAINS = ["汽车", "电子信息", "医疗物资", "装备制造", "纺织服装", "食品"]
+SIZES = ["大型", "中型", "小型", "微型"]
+_ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def credit_code(region: str, serial: int) -> str:
+    """A well-formed code: 91 (enterprise, registered with market regulation), division, org code."""
+    org = ""
+    n = serial
+    for _ in range(9):
+        n, digit = divmod(n, len(_ORG_ALPHABET))
+        org = _ORG_ALPHABET[digit] + org
+    body = f"91{region}{org}"
+    return body + uscc.calc_check_digit(body)
+
+
+def generate_rows(rows: int, seed: int = 20200301) -> list[list[Any]]:
+    rnd = random.Random(seed)
+    leading_codes: list[str] = []
+    out: list[list[Any]] = []
+    for i in range(rows):
+        region = REGIONS[i % len(REGIONS)]
+        code = credit_code(region, 10_000 + i)
+        chain = CHAINS[i % len(CHAINS)]
+        officer = 7_000_000_000 + (i % OFFICERS)
+        contact = str(8_000_000_000 + i) if i % 2 else ""
+        if i < LEADING:
+            leading_codes.append(code)
+            tier, refs, relation = "龙头", "", ""
+        else:
+            tier = "核心配套" if i % 3 else "其他"
+            refs = "；".join(rnd.sample(leading_codes, rnd.choice((1, 1, 2))))
+            relation = "上游" if i % 4 else "下游"
+        out.append(
+            [
+                f"测试企业{i:06d}有限公司",
+                code,
+                region,
+                chain,
+                tier,
+                refs,
+                relation,
+                "是" if i % 10 == 0 else "否",
+                SIZES[i % len(SIZES)],
+                officer,
+                contact,
+            ]
+        )
+    return out
+
+
+def write_csv(path: Path, rows: list[list[Any]]) -> None:
+    with path.open("w", encoding="gb18030", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADERS)
+        writer.writerows(rows)
+
+
+def write_xlsx(path: Path, rows: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("名单")
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def _child(list_path: str, db_path: str, queue: Any) -> None:
+    """Runs in a fresh process: import twice, report times, counts and this process's peak RSS."""
+    from liaisonbot.lists import import_enterprises
+    from liaisonbot.store import Database
+
+    async def run() -> dict[str, Any]:
+        db = await Database(db_path).open()
+        try:
+            now = datetime.now(UTC)
+            started = time.perf_counter()
+            first = await import_enterprises(db, Path(list_path), now=now)
+            first_s = time.perf_counter() - started
+            started = time.perf_counter()
+            again = await import_enterprises(db, Path(list_path), now=now)
+            again_s = time.perf_counter() - started
+            return {
+                "seconds": first_s,
+                "again_seconds": again_s,
+                "created": first.created,
+                "errors": len(first.errors),
+                "grants": len(first.grants),
+                "again_unchanged": again.unchanged,
+                "again_changed": again.created + again.updated,
+            }
+        finally:
+            await db.close()
+
+    report = asyncio.run(run())
+    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    report["peak_mb"] = rss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    queue.put(report)
+
+
+def measure(list_path: Path, db_path: Path) -> dict[str, Any]:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_child, args=(str(list_path), str(db_path), queue))
+    process.start()
+    report = queue.get()
+    process.join()
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", nargs="?", type=int, default=ROWS)
+    parser.add_argument("--format", choices=("csv", "xlsx", "both"), default="both")
+    args = parser.parse_args(sys.argv[1:])
+
+    formats = ["csv", "xlsx"] if args.format == "both" else [args.format]
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="liaisonbot-bench-") as tmp:
+        rows = generate_rows(args.rows)
+        for fmt in formats:
+            list_path = Path(tmp) / f"list.{fmt}"
+            started = time.perf_counter()
+            (write_csv if fmt == "csv" else write_xlsx)(list_path, rows)
+            made = time.perf_counter() - started
+            size_mb = list_path.stat().st_size / 1e6
+            report = measure(list_path, Path(tmp) / f"{fmt}.db")
+            ok = (
+                report["seconds"] <= TARGET_SECONDS
+                and report["peak_mb"] < TARGET_MB
+                and report["errors"] == 0
+                and report["created"] == args.rows
+                and report["again_changed"] == 0
+            )
+            failed |= not ok
+            print(
+                f"{fmt:4}  {args.rows} rows ({size_mb:.1f} MB, generated in {made:.1f} s):"
+                f" import {report['seconds']:.2f} s, peak RSS {report['peak_mb']:.0f} MB;"
+                f" created {report['created']}, officer grants {report['grants']},"
+                f" errors {report['errors']};"
+                f" re-import {report['again_seconds']:.2f} s,"
+                f" unchanged {report['again_unchanged']}, changed {report['again_changed']}"
+                f"  [{'ok' if ok else 'OVER TARGET'}: ≤{TARGET_SECONDS:.0f} s, <{TARGET_MB:.0f} MB]"
+            )
+    if failed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Groups and roles in chat: /bindgroup, /grant, /revoke (admins only, from the database);
+group → supergroup migration; the bot removed from a group or blocked by a user."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from liaisonbot import views
+from liaisonbot.domain.access import is_admin
+from liaisonbot.domain.models import LiaisonGroup, RoleGrant
+from liaisonbot.domain.vocabulary import Role
+from liaisonbot.services import people, triage
+
+from .common import deps, language
+from .i18n import t
+
+log = logging.getLogger(__name__)
+
+ESCALATION_WORDS = ("escalation", "专班", "上报")
+
+
+async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The user's language if they are an admin; otherwise they are told and None returned."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    lang = await language(context, user)
+    viewer = await views.viewer(deps(context).db, user.id)
+    if not is_admin(viewer.grants):
+        await message.reply_text(t(lang, "error.not_allowed"))
+        return None
+    return lang
+
+
+async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/bindgroup REGION_CODE [CHAIN]` or `/bindgroup escalation`, in the group itself."""
+    message = update.effective_message
+    assert message is not None
+    lang = await _admin(update, context)
+    if lang is None:
+        return
+    if message.chat.type == ChatType.PRIVATE:
+        await message.reply_text(t(lang, "group.bind_in_group"))
+        return
+    args = context.args or []
+    d = deps(context)
+    title = message.chat.title or ""
+    if len(args) == 1 and args[0].lower() in ESCALATION_WORDS:
+        group = LiaisonGroup(chat_id=message.chat.id, title=title, is_escalation=True)
+        await people.bind_group(d.db, group, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
+        await message.reply_text(t(lang, "group.bound_escalation"))
+        return
+    if not args or not args[0].isdigit() or len(args[0]) > 6 or len(args) > 2:
+        await message.reply_text(t(lang, "group.bind_usage"))
+        return
+    chain = args[1] if len(args) > 1 else ""
+    group = LiaisonGroup(chat_id=message.chat.id, title=title, region_prefix=args[0], chain=chain)
+    await people.bind_group(d.db, group, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
+    await message.reply_text(t(lang, "group.bound", region=args[0], chain=chain or "—"))
+
+
+async def _grant_args(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str
+) -> RoleGrant | None:
+    message = update.effective_message
+    assert message is not None
+    args = context.args or []
+    role = Role.parse(args[0]) if args else None
+    if role is None or len(args) < 2 or len(args) > 4:
+        await message.reply_text(t(lang, "group.grant_usage"))
+        return None
+    who = args[1]
+    user_id: int | None = int(who) if who.isdigit() else None
+    if user_id is None and who.startswith("@"):
+        row = await deps(context).db.fetch_one(
+            "SELECT user_id FROM users WHERE username = ? COLLATE NOCASE"
+            " ORDER BY updated_at DESC LIMIT 1",
+            (who[1:],),
+        )
+        user_id = int(row["user_id"]) if row else None
+    region = args[2] if len(args) > 2 else ""
+    if user_id is None or (region and not region.isdigit()):
+        await message.reply_text(t(lang, "group.grant_usage"))
+        return None
+    return RoleGrant(
+        user_id=user_id,
+        role=role,  # type: ignore[arg-type]
+        region_prefix=region,
+        chain=args[3] if len(args) > 3 else "",
+    )
+
+
+async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/grant ROLE USER_ID|@name [REGION] [CHAIN]`."""
+    message = update.effective_message
+    assert message is not None
+    lang = await _admin(update, context)
+    if lang is None:
+        return
+    role_grant = await _grant_args(update, context, lang)
+    if role_grant is None:
+        return
+    d = deps(context)
+    new = await people.grant_role(d.db, role_grant, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
+    await message.reply_text(
+        t(
+            lang,
+            "group.granted" if new else "group.grant_exists",
+            user=role_grant.user_id,
+            role=role_grant.role.label(lang),
+            region=role_grant.region_prefix or "—",
+            chain=role_grant.chain or "—",
+        )
+    )
+
+
+async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/revoke ROLE USER_ID|@name [REGION] [CHAIN]`."""
+    message = update.effective_message
+    assert message is not None
+    lang = await _admin(update, context)
+    if lang is None:
+        return
+    role_grant = await _grant_args(update, context, lang)
+    if role_grant is None:
+        return
+    removed = await people.revoke_role(deps(context).db, role_grant)
+    await message.reply_text(
+        t(
+            lang,
+            "group.revoked" if removed else "group.revoke_missing",
+            user=role_grant.user_id,
+            role=role_grant.role.label(lang),
+            region=role_grant.region_prefix or "—",
+            chain=role_grant.chain or "—",
+        )
+    )
+
+
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Telegram sends both halves: migrate_to_chat_id in the old group, migrate_from_chat_id in
+    the new supergroup. Either moves binding, reports and prompts; the second finds nothing."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    moved = await triage.move_chat(deps(context).db, old, new)
+    log.info("group %s became supergroup %s; %d report(s) moved", old, new, moved)
+
+
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Removed from a group, or blocked by a user: noted in the log and the database."""
+    member = update.my_chat_member
+    if member is None:
+        return
+    d = deps(context)
+    chat = member.chat
+    status = member.new_chat_member.status
+    gone = status in (ChatMember.LEFT, ChatMember.BANNED)
+    if chat.type == ChatType.PRIVATE:
+        if gone:
+            log.warning("user %s blocked the bot", chat.id)
+            await triage.user_blocked(d.db, chat.id, d.now())
+        else:
+            log.info("user %s unblocked the bot", chat.id)
+        return
+    if gone:
+        bound = await triage.set_group_active(d.db, chat.id, False)
+        log.warning(
+            "the bot was removed from group %s (%s)%s",
+            chat.id,
+            chat.title,
+            "; its binding is suspended" if bound else "",
+        )
+    elif status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR) and await triage.set_group_active(
+        d.db, chat.id, True
+    ):
+        log.info("the bot is back in bound group %s (%s)", chat.id, chat.title)

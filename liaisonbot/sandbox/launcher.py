@@ -1,0 +1,129 @@
+"""`liaisonbot sandbox` (and `make run` without a token): seed the scene, start the local server,
+then run the real bot as a separate process against it, as it would run against Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from ..clock import utcnow
+from ..config import Settings
+from ..store import Database
+from . import scene
+from .server import Sandbox, running_sandbox
+
+DEFAULT_PORT = 8080
+DATA_DIR = Path("sandbox-data")
+
+
+def bot_environment(sandbox: Sandbox, db_path: Path, lang: str = "zh") -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISONBOT_")}
+    env.update(
+        LIAISONBOT_TOKEN=sandbox.token,
+        LIAISONBOT_API_BASE=sandbox.api_base,
+        LIAISONBOT_DB=str(db_path),
+        LIAISONBOT_LANG=lang,
+        LIAISONBOT_CONFIG=os.devnull,
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+async def start_bot_process(
+    sandbox: Sandbox, db_path: Path, *, log_path: Path | None = None, lang: str = "zh"
+) -> asyncio.subprocess.Process:
+    """`liaisonbot run` in its own process, talking to the sandbox only through its base URL."""
+    output = log_path.open("ab") if log_path else None
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "liaisonbot.cli",
+            "run",
+            env=bot_environment(sandbox, db_path, lang),
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT if output else None,
+        )
+    finally:
+        if output:
+            output.close()
+
+
+STOP_GRACE_SECONDS = 10.0
+
+
+async def stop_bot_process(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM, as a service manager would; the bot finishes the update in hand and stops."""
+    if process.returncode is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        async with asyncio.timeout(STOP_GRACE_SECONDS):
+            await process.wait()
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
+async def seed(db_path: Path) -> None:
+    db = await Database(db_path).open()
+    try:
+        await scene.seed_database(db, utcnow())
+    finally:
+        await db.close()
+
+
+@contextlib.asynccontextmanager
+async def sandbox_with_bot(
+    db_path: Path, port: int = 0, *, log_path: Path | None = None, lang: str = "zh"
+) -> AsyncIterator[tuple[Sandbox, asyncio.subprocess.Process]]:
+    await seed(db_path)
+    async with running_sandbox(port=port, seed=scene.seed_world) as sandbox:
+        process = await start_bot_process(sandbox, db_path, log_path=log_path, lang=lang)
+        try:
+            yield sandbox, process
+        finally:
+            await stop_bot_process(process)
+
+
+def _free_or_default(port: int) -> int:
+    if port:
+        return port
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", DEFAULT_PORT))
+        except OSError:
+            return 0
+    return DEFAULT_PORT
+
+
+async def _run(port: int, settings: Settings) -> None:
+    db_path = Path(os.environ.get("LIAISONBOT_DB") or DATA_DIR / "sandbox.db")
+    async with sandbox_with_bot(db_path, _free_or_default(port), lang=settings.lang) as (sb, bot):
+        print(
+            f"\nLiaisonBot sandbox is running: open {sb.base_url}/ in a browser.\n"
+            f"  database: {db_path}    bot: @{sb.bot_username} (pid {bot.pid})\n\n"
+            "Try first:\n"
+            f"  1. act as {scene.CONTACT.first_name} (enterprise contact) and send /report in the\n"
+            "     private chat with the bot, or /report LOG 紧急 原材料运不进厂 in one line;\n"
+            f"  2. act as {scene.OFFICER.first_name} (liaison officer) and see the card in\n"
+            "     福州汽车产业链联络群;\n"
+            "  3. send /help to the bot for everything else.\n"
+            "Stop with Ctrl-C.\n",
+            flush=True,
+        )
+        await bot.wait()
+        print(f"the bot process ended with code {bot.returncode}", file=sys.stderr)
+
+
+def main(port: int, settings: Settings) -> int:
+    DATA_DIR.mkdir(exist_ok=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_run(port, settings))
+    return 0

@@ -1,0 +1,135 @@
+"""The seeded scene of `liaisonbot sandbox`: a leading car maker in Fuzhou and its suppliers, their
+contacts, two liaison officers, an official and an admin, the liaison group and the task-force
+group. Names are fictional; credit codes are well formed with valid check characters.
+
+The same people exist twice: as Telegram users and groups in the sandbox world, and as contacts,
+roles and bound groups in the bot's database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..domain.models import Enterprise, LiaisonGroup, RoleGrant
+from ..domain.vocabulary import Role, Tier
+from ..services import people
+from ..store import Database, UnitOfWork
+from .state import SandboxWorld
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    first_name: str
+    username: str
+    role: str  # shown in the page's picker
+
+
+CONTACT = Person(1001, "王经理", "wang_minjiang", "企业联络人 · 闽江精密")
+CONTACT_2 = Person(1002, "林主管", "lin_rongcheng", "企业联络人 · 榕城电子")
+OFFICER = Person(2001, "李联络员", "li_liaison", "联络员")
+OFFICER_2 = Person(2002, "陈联络员", "chen_liaison", "联络员")
+OFFICIAL = Person(3001, "张处长", "zhang_official", "负责同志")
+ADMIN = Person(4001, "管理员", "bot_admin", "管理员")
+PEOPLE = (CONTACT, CONTACT_2, OFFICER, OFFICER_2, OFFICIAL, ADMIN)
+
+LIAISON_GROUP = -1001000000001
+ESCALATION_GROUP = -1001000000002
+CHAIN = "汽车"
+
+LEADING = Enterprise(
+    credit_code="91350100MA2XN5K1X1",
+    name="闽都汽车股份有限公司",
+    region_code="350100",
+    chain=CHAIN,
+    tier=Tier.LEADING,
+)
+SUPPLIERS = (
+    Enterprise(
+        credit_code="91350102MA31AB2CX5",
+        name="闽江精密部件有限公司",
+        region_code="350102",
+        chain=CHAIN,
+        tier=Tier.CORE_SUPPLIER,
+        specialized=True,
+    ),
+    Enterprise(
+        credit_code="91350181MA32CD4EXG",
+        name="榕城电子科技有限公司",
+        region_code="350181",
+        chain=CHAIN,
+        tier=Tier.CORE_SUPPLIER,
+    ),
+    Enterprise(
+        credit_code="91350104MA33EF6GXX",
+        name="海峡橡胶制品有限公司",
+        region_code="350104",
+        chain=CHAIN,
+        tier=Tier.CORE_SUPPLIER,
+    ),
+)
+CONTACTS = {CONTACT.id: SUPPLIERS[0], CONTACT_2.id: SUPPLIERS[1]}
+
+
+def seed_world(world: SandboxWorld) -> None:
+    """The Telegram side: users, and the two groups with the bot in them."""
+    for person in PEOPLE:
+        if person.id not in world.users:
+            world.add_user(person.first_name, id=person.id, username=person.username)
+    if LIAISON_GROUP not in world.chats:
+        world.add_group(
+            "福州汽车产业链联络群",
+            id=LIAISON_GROUP,
+            type="supergroup",
+            members=[CONTACT.id, CONTACT_2.id, OFFICER_2.id],
+            admins=[OFFICER.id],
+            creator=ADMIN.id,
+        )
+    if ESCALATION_GROUP not in world.chats:
+        world.add_group(
+            "省工信厅固链专班",
+            id=ESCALATION_GROUP,
+            type="supergroup",
+            members=[OFFICER.id, OFFICER_2.id],
+            admins=[OFFICIAL.id],
+            creator=ADMIN.id,
+        )
+
+
+async def seed_database(db: Database, now: datetime) -> None:
+    """The bot's side: the list, contacts, roles and bound groups. Safe to run again."""
+    async with UnitOfWork(db) as uow:
+        leading, _ = await uow.enterprises.upsert(LEADING, now)
+        assert leading.id is not None
+        for index, supplier in enumerate(SUPPLIERS):
+            officer = OFFICER if index % 2 == 0 else OFFICER_2
+            stored, _ = await uow.enterprises.upsert(
+                supplier.model_copy(update={"liaison_officer_id": officer.id}), now
+            )
+            assert stored.id is not None
+            await uow.enterprises.link(stored.id, leading.id)
+        for person in PEOPLE:
+            await uow.people.remember_user(person.id, person.username, person.first_name, now)
+    for user_id, enterprise in CONTACTS.items():
+        await people.bind_contact(db, enterprise.credit_code, user_id, now)
+    grants = [
+        RoleGrant(user_id=OFFICER.id, role=Role.OFFICER, region_prefix="3501", chain=CHAIN),
+        RoleGrant(user_id=OFFICER_2.id, role=Role.OFFICER, region_prefix="3501", chain=CHAIN),
+        RoleGrant(user_id=OFFICIAL.id, role=Role.OFFICIAL, region_prefix="35"),
+        RoleGrant(user_id=ADMIN.id, role=Role.ADMIN),
+    ]
+    for grant in grants:
+        await people.grant_role(db, grant, now)
+    await people.bind_group(
+        db,
+        LiaisonGroup(
+            chat_id=LIAISON_GROUP, title="福州汽车产业链联络群", region_prefix="3501", chain=CHAIN
+        ),
+        now,
+    )
+    await people.bind_group(
+        db,
+        LiaisonGroup(chat_id=ESCALATION_GROUP, title="省工信厅固链专班", is_escalation=True),
+        now,
+    )

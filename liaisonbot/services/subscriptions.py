@@ -1,0 +1,228 @@
+"""Digest subscriptions: who gets the daily digest, for which scope, at what time.
+
+Only officials (or admins) subscribe, and only within a scope a grant of theirs covers. The chat
+is the official's private chat, or an escalation group the official subscribes on its behalf.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from ..clock import from_db, to_db
+from ..digest.scope import DigestScope
+from ..domain.models import RoleGrant
+from ..domain.vocabulary import Role
+from ..errors import DomainError
+from ..store import Database, UnitOfWork
+
+DEFAULT_TIME = "08:30"
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class NotOfficial(DomainError):
+    """Only officials (and admins) receive digests."""
+
+    code = "digest_not_official"
+
+
+class OutOfScope(DomainError):
+    """The scope asked for is wider than the official's grants."""
+
+    code = "digest_out_of_scope"
+
+
+class NotEscalationGroup(DomainError):
+    code = "digest_not_escalation_group"
+
+
+class BadTime(DomainError):
+    code = "digest_bad_time"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    chat_id: int
+    owner_id: int | None
+    scope: DigestScope
+    at_time: str = DEFAULT_TIME
+    skip_empty: bool = False
+    skip_non_working: bool = False
+    active: bool = True
+    created_at: datetime | None = None
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.at_time.split(":")
+        return int(hour), int(minute)
+
+
+def parse_time(text: str) -> str:
+    """'8:30' or '08:30' → '08:30'; BadTime otherwise."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise BadTime(value=text)
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _row(row: aiosqlite.Row) -> Subscription:
+    return Subscription(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        owner_id=row["owner_id"],
+        scope=DigestScope(row["region_prefix"], tuple(json.loads(row["chains"]))),
+        at_time=row["at_time"],
+        skip_empty=bool(row["skip_empty"]),
+        skip_non_working=bool(row["skip_non_working"]),
+        active=bool(row["active"]),
+        created_at=from_db(row["created_at"]),
+    )
+
+
+def digest_grants(grants: list[RoleGrant]) -> list[RoleGrant]:
+    return [g for g in grants if g.role in (Role.OFFICIAL, Role.ADMIN)]
+
+
+def scopes_of(grants: list[RoleGrant]) -> list[DigestScope]:
+    """The widest scopes an official may receive: one per official grant (all for an admin)."""
+    ours = digest_grants(grants)
+    if any(g.role is Role.ADMIN for g in ours):
+        return [DigestScope()]
+    return [DigestScope(g.region_prefix, (g.chain,) if g.chain else ()) for g in ours]
+
+
+async def grants_of(db: Database, user_id: int) -> list[RoleGrant]:
+    async with UnitOfWork(db) as uow:
+        return await uow.people.roles_of(user_id)
+
+
+def check_scope(grants: list[RoleGrant], scope: DigestScope) -> None:
+    ours = digest_grants(grants)
+    if not ours:
+        raise NotOfficial()
+    if not any(scope.within(g) for g in ours):
+        raise OutOfScope()
+
+
+async def subscribe(
+    db: Database,
+    *,
+    chat_id: int,
+    owner_id: int,
+    scope: DigestScope,
+    now: datetime,
+    at_time: str = DEFAULT_TIME,
+    skip_empty: bool = False,
+    skip_non_working: bool = False,
+) -> Subscription:
+    """Subscribe `chat_id` (the official's own chat, or an escalation group) to the digest of
+    `scope`; the same chat and scope again updates the time and options and reactivates it."""
+    at_time = parse_time(at_time)
+    async with UnitOfWork(db) as uow:
+        check_scope(await uow.people.roles_of(owner_id), scope)
+        if chat_id < 0:
+            group = await uow.people.group(chat_id)
+            if group is None or not group.is_escalation:
+                raise NotEscalationGroup()
+        elif chat_id != owner_id:
+            raise NotOfficial()
+        conn = uow.people.conn
+        await conn.execute(
+            "INSERT INTO subscriptions (chat_id, owner_id, region_prefix, chains, at_time,"
+            " skip_empty, skip_non_working, active, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
+            " ON CONFLICT (chat_id, region_prefix, chains) DO UPDATE SET"
+            " owner_id = excluded.owner_id, at_time = excluded.at_time,"
+            " skip_empty = excluded.skip_empty, skip_non_working = excluded.skip_non_working,"
+            " active = 1, inactive_reason = NULL, updated_at = excluded.updated_at",
+            (
+                chat_id,
+                owner_id,
+                scope.region_prefix,
+                json.dumps(list(scope.chains), ensure_ascii=False),
+                at_time,
+                int(skip_empty),
+                int(skip_non_working),
+                to_db(now),
+                to_db(now),
+            ),
+        )
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT * FROM subscriptions WHERE chat_id = ? AND region_prefix = ?"
+                " AND chains = ?",
+                (chat_id, scope.region_prefix, json.dumps(list(scope.chains), ensure_ascii=False)),
+            )
+        )
+    return _row(rows[0])
+
+
+async def unsubscribe(
+    db: Database, chat_id: int, now: datetime, subscription_id: int | None = None
+) -> int:
+    """Stop the chat's digests (one subscription, or all of them); the number stopped."""
+    sql = (
+        "UPDATE subscriptions SET active = 0, inactive_reason = 'unsubscribed', updated_at = ?"
+        " WHERE chat_id = ? AND active = 1"
+    )
+    params: list[object] = [to_db(now), chat_id]
+    if subscription_id is not None:
+        sql += " AND id = ?"
+        params.append(subscription_id)
+    async with db.transaction() as conn:
+        cursor = await conn.execute(sql, params)
+        return cursor.rowcount
+
+
+async def deactivate(db: Database, subscription_id: int, reason: str, now: datetime) -> None:
+    """The chat cannot be reached (blocked the bot, left the group)."""
+    await db.write(
+        "UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE id = ?",
+        (reason, to_db(now), subscription_id),
+    )
+
+
+async def move_chat(db: Database, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
+    """A group became a supergroup: its subscriptions follow the new chat id."""
+    await db.write(
+        "UPDATE OR IGNORE subscriptions SET chat_id = ?, updated_at = ? WHERE chat_id = ?",
+        (new_chat_id, to_db(now), old_chat_id),
+    )
+
+
+async def for_chat(db: Database, chat_id: int, *, active_only: bool = True) -> list[Subscription]:
+    rows = await db.fetch_all(
+        "SELECT * FROM subscriptions WHERE chat_id = ?"
+        + (" AND active = 1" if active_only else "")
+        + " ORDER BY id",
+        (chat_id,),
+    )
+    return [_row(r) for r in rows]
+
+
+async def get(db: Database, subscription_id: int) -> Subscription | None:
+    row = await db.fetch_one("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
+    return _row(row) if row else None
+
+
+async def active(db: Database, at_time: str | None = None) -> list[Subscription]:
+    if at_time is None:
+        rows = await db.fetch_all("SELECT * FROM subscriptions WHERE active = 1 ORDER BY id")
+    else:
+        rows = await db.fetch_all(
+            "SELECT * FROM subscriptions WHERE active = 1 AND at_time = ? ORDER BY id",
+            (at_time,),
+        )
+    return [_row(r) for r in rows]
+
+
+async def active_times(db: Database) -> list[str]:
+    rows = await db.fetch_all(
+        "SELECT DISTINCT at_time FROM subscriptions WHERE active = 1 ORDER BY at_time"
+    )
+    return [r["at_time"] for r in rows]
