@@ -66,8 +66,7 @@ async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def confirm_timeout_days(d: Deps) -> int:
-    """`confirm_timeout_days` from the settings when it has one, else the default (7)."""
-    return int(getattr(d.settings, "confirm_timeout_days", triage.DEFAULT_CONFIRM_TIMEOUT_DAYS))
+    return d.settings.confirm_timeout_days
 
 
 async def run_once(bot: Bot, d: Deps) -> RunResult:

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     tz: str = "Asia/Shanghai"
     lang: Literal["zh", "en"] = "zh"
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    confirm_timeout_days: int = Field(
+        default=7, ge=1, le=90, description="A resolved item unanswered this long is closed."
+    )
     # The daily digest: the default time of a new subscription (HH:MM in `tz`), how late a missed
     # digest may still go out after a restart, and how often failed deliveries are retried.
     digest_time: str = Field(default="08:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")

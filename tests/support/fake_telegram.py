@@ -95,8 +95,9 @@ class RecordingRequest(BaseRequest):
             },
             "text": params.get("text", ""),
         }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup") or {}
+        if "inline_keyboard" in markup:  # Telegram echoes inline keyboards only, not ForceReply
+            message["reply_markup"] = markup
         return message
 
     # --- what tests ask -----------------------------------------------------------------

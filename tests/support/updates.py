@@ -93,7 +93,7 @@ class UpdateFactory:
             "from": {"id": 777000, "is_bot": True, "first_name": "LiaisonBot"},
             "text": sent.get("text", ""),
         }
-        if sent.get("reply_markup"):
+        if "inline_keyboard" in (sent.get("reply_markup") or {}):
             message["reply_markup"] = sent["reply_markup"]
         query = {
             "id": str(next(self.update_ids) * 7919),

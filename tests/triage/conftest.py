@@ -1,11 +1,9 @@
-"""Triage fixtures: the shared `bot` over a transport that, like Telegram, returns only inline
-keyboards in sent messages (a ForceReply markup is not echoed back), and the triage world."""
+"""Triage fixtures: the shared harness and the triage world."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,17 +16,9 @@ from tests.support.updates import UpdateFactory
 from tests.triage.helpers import seed_triage
 
 
-class TelegramLikeRequest(RecordingRequest):
-    def _message(self, params: dict[str, Any], message_id: int) -> dict[str, Any]:
-        message = super()._message(params, message_id)
-        if "inline_keyboard" not in (message.get("reply_markup") or {}):
-            message.pop("reply_markup", None)
-        return message
-
-
 async def start_triage_bot(tmp_path: Path, db: Database, clock: Clock) -> Bot:
     settings = make_settings(tmp_path)
-    request = TelegramLikeRequest()
+    request = RecordingRequest()
     app = build_application(
         settings,
         db,
