@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench_intake", "bench_import")
+BENCHES = ("bench_intake", "bench_import", "bench_digest")
 
 
 def main(argv: list[str]) -> int:

@@ -308,9 +308,9 @@ class _Stub:
 
 async def _deliver(subscribers: int, path: Path, now: datetime) -> None:
     from aiohttp import web
-    from telegram.ext import AIORateLimiter, ExtBot
+    from telegram.ext import ExtBot
 
-    from handlers.digest_jobs import send_now
+    from handlers.digest_jobs import send_now, smooth_rate_limiter
     from liaisonbot.config import Settings
     from liaisonbot.digest.scope import DigestScope
     from liaisonbot.domain.models import RoleGrant
@@ -344,7 +344,7 @@ async def _deliver(subscribers: int, path: Path, now: datetime) -> None:
             bot = ExtBot(
                 "1:BENCH",
                 base_url=settings.api_base,
-                rate_limiter=AIORateLimiter(overall_max_rate=29, max_retries=5),
+                rate_limiter=smooth_rate_limiter(),
             )
             started = time.perf_counter()
             report = await asyncio.wait_for(

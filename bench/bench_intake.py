@@ -31,6 +31,25 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(update.effective_message.text or "")
 
 
+async def _echo_twice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The floor for filing: two messages (acknowledgement and card), no storage at all."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(update.effective_message.text or "")
+    await update.effective_message.reply_text(update.effective_message.text or "")
+
+
+def _bare_app(callback: object) -> Application:  # type: ignore[type-arg]
+    app = (
+        ApplicationBuilder()
+        .token("1:BENCH")
+        .request(RecordingRequest())
+        .get_updates_request(RecordingRequest())
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, callback))  # type: ignore[arg-type]
+    return app
+
+
 async def _rate(app: Application, texts: list[str]) -> float:  # type: ignore[type-arg]
     factory = UpdateFactory(app.bot)
     updates = [factory.text(CONTACT, text) for text in texts]
@@ -46,28 +65,35 @@ async def run() -> None:
         db = await Database(settings.db).open()
         await seed_world(db)
         bot_app = build_application(
-            settings, db, request=RecordingRequest(), get_updates_request=RecordingRequest(),
-            rate_limit=False, deps=Deps(db=db, settings=settings, clock=Clock(NOW)),
+            settings,
+            db,
+            request=RecordingRequest(),
+            get_updates_request=RecordingRequest(),
+            rate_limit=False,
+            deps=Deps(db=db, settings=settings, clock=Clock(NOW)),
         )
-        echo_app = (
-            ApplicationBuilder().token("1:BENCH").request(RecordingRequest())
-            .get_updates_request(RecordingRequest()).build()
-        )
-        echo_app.add_handler(MessageHandler(filters.TEXT, _echo))
-        for app in (bot_app, echo_app):
+        echo_app = _bare_app(_echo)
+        floor_app = _bare_app(_echo_twice)
+        for app in (bot_app, echo_app, floor_app):
             await app.initialize()
         texts = [f"/report LOG urgent 原材料运不进厂 第{i}批" for i in range(UPDATES)]
-        await _rate(echo_app, texts[:100])  # warm up both
+        await _rate(echo_app, texts[:100])  # warm up
         await _rate(bot_app, [f"/report OTH warm-up {i}" for i in range(100)])
         echo = await _rate(echo_app, texts)
+        floor = await _rate(floor_app, texts)
         bot = await _rate(bot_app, texts)
         stored = await db.fetch_one("SELECT COUNT(*) FROM reports")
-        for app in (bot_app, echo_app):
+        for app in (bot_app, echo_app, floor_app):
             await app.shutdown()
         await db.close()
     print(f"   echo handler:           {echo:8.0f} updates/s")
+    print(
+        f"   echo sending twice:     {floor:8.0f} updates/s (ratio {floor / echo:.2f}: the floor "
+        "for any bot that acknowledges and posts a card)"
+    )
     print(f"   one-line report filing: {bot:8.0f} updates/s ({stored[0] if stored else 0} stored)")
     print(f"   ratio:                  {bot / echo:8.2f}  (target >= 0.5)")
+    print(f"   Telegram's ceiling:           30 messages/s; headroom x{bot / 30:.0f}")
 
 
 def main() -> None:

@@ -284,8 +284,14 @@ def cli_bot(settings: Settings, request: BaseRequest | None = None) -> ExtBot:  
         base_url=settings.api_base,
         base_file_url=settings.file_base,
         request=request,
-        rate_limiter=AIORateLimiter(max_retries=3),
+        rate_limiter=smooth_rate_limiter(),
     )
+
+
+def smooth_rate_limiter(per_second: int = 28) -> AIORateLimiter:
+    """One message every 1/per_second s: the default bucket lets a burst of 30 through at once,
+    which Telegram's (and the bench stub's) sliding window answers with 429."""
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / per_second, max_retries=3)
 
 
 async def send_now(

@@ -58,6 +58,15 @@ ACTION_LABELS = {
     "auto_close": "超时销号",
 }
 
+# Outcome and 回访 answers of the triage workflow (liaisonbot.services.triage), as labelled.
+OUTCOME_LABELS = {"SOLVED": "已解决", "PARTLY": "部分解决", "CANNOT": "无法解决"}
+SATISFACTION_LABELS = {
+    "SATISFIED": "满意",
+    "BASIC": "基本满意",
+    "UNSATISFIED": "不满意",
+    "TIMEOUT": "超时未答",
+}
+
 # Column widths in Excel's character units, by header; others get DEFAULT_WIDTH.
 WIDTHS = {
     "序号": 6,
@@ -103,6 +112,9 @@ WIDTHS = {
     "操作人": 14,
     "原状态": 9,
     "新状态": 9,
+    "销号时间": 17,
+    "办理结果": 10,
+    "回访": 9,
     "备注": 40,
     "问题总数": 9,
     "办理中": 8,
@@ -160,7 +172,10 @@ LEDGER_HEADERS = (
     "受理时间",
     "时限",
     "办结时间",
+    "销号时间",
     "超期",
+    "办理结果",
+    "回访",
     "最新进展",
 )
 EVENT_HEADERS = ("序号", "编号", "企业名称", "时间", "操作", "操作人", "原状态", "新状态", "备注")
@@ -441,13 +456,28 @@ async def export_ledger(
     summary: dict[str, list[int]] = {c.value: [0, 0, 0, 0] for c in Category}
     sink.table("问题台账", LEDGER_HEADERS)
     n = 0
+    # Times the workflow keeps on the report (migration 0003) win; on a database without them,
+    # or for a report they were not set on, the event log says when it was accepted or resolved.
+    columns = {c["name"] for c in await db.fetch_all("PRAGMA table_info(reports)")}
+
+    def stamp(column: str, to_state: str, pick: str) -> str:
+        from_log = (
+            f"(SELECT {pick}(ev.at) FROM report_events ev WHERE ev.report_id = r.id"
+            f" AND ev.to_state = '{to_state}')"
+        )
+        if column in columns:
+            return f"COALESCE(r.{column}, {from_log}) AS x_{column}"
+        return f"{from_log} AS x_{column}"
+
+    def optional(column: str) -> str:
+        return f"r.{column} AS x_{column}" if column in columns else f"NULL AS x_{column}"
+
     async with db.conn.execute(
         "SELECT r.*, e.name AS enterprise_name, e.credit_code, e.region_code, e.chain,"
         " u.full_name AS assignee_name, u.username AS assignee_username,"
-        " (SELECT MIN(ev.at) FROM report_events ev WHERE ev.report_id = r.id"
-        "   AND ev.to_state = 'accepted') AS accepted_at,"
-        " (SELECT MAX(ev.at) FROM report_events ev WHERE ev.report_id = r.id"
-        "   AND ev.to_state = 'resolved') AS resolved_at,"
+        f" {stamp('accepted_at', 'accepted', 'MIN')}, {stamp('resolved_at', 'resolved', 'MAX')},"
+        f" {stamp('closed_at', 'closed', 'MAX')}, {optional('outcome')},"
+        f" {optional('satisfaction')},"
         " (SELECT ev.note FROM report_events ev WHERE ev.report_id = r.id AND ev.note != ''"
         "   ORDER BY ev.id DESC LIMIT 1) AS last_note"
         " FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
@@ -484,10 +514,13 @@ async def export_ledger(
                     state.zh,
                     _person(r["assignee_id"], r["assignee_name"], r["assignee_username"]),
                     from_db(r["created_at"]),
-                    from_db(r["accepted_at"]),
+                    from_db(r["x_accepted_at"]),
                     due,
-                    from_db(r["resolved_at"]),
+                    from_db(r["x_resolved_at"]),
+                    from_db(r["x_closed_at"]),
                     "超期" if overdue else "",
+                    OUTCOME_LABELS.get(r["x_outcome"] or "", r["x_outcome"] or ""),
+                    SATISFACTION_LABELS.get(r["x_satisfaction"] or "", r["x_satisfaction"] or ""),
                     r["last_note"] or "",
                 ]
             )

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..domain.vocabulary import Tier
 from ..store import Database, UnitOfWork
-from ..store.enterprise_lists import ChangeRecord, EnterpriseListRepository, StoredEnterprise
+from ..store.enterprise_lists import EnterpriseListRepository, StoredEnterprise
 from . import headers as h
 from .reader import ListFileError, open_list
 from .validate import EnterpriseRow, RowError, parse_credit_code, parse_row
@@ -47,6 +47,7 @@ class Change:
     field: str  # 'created', an enterprises column, 'leading' or 'contact'
     old: str | None
     new: str | None
+    enterprise_id: int
 
 
 @dataclass
@@ -224,7 +225,7 @@ class _Writes:
     updated: list[StoredEnterprise] = field(default_factory=list)
     link_suppliers: list[int] = field(default_factory=list)  # stored suppliers: links replaced
     links: list[tuple[int, int, str]] = field(default_factory=list)
-    changes: list[ChangeRecord] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     grants: list[tuple[int, str, str]] = field(default_factory=list)
     bindings: list[tuple[int, int]] = field(default_factory=list)
 
@@ -245,8 +246,8 @@ class _Writes:
             await repo.bind_contacts(self.bindings, actor, now)
 
 
-def _links_text(links: dict[str, str]) -> str:
-    return ";".join(f"{code}:{rel}" for code, rel in sorted(links.items()))
+def _links_text(links: tuple[tuple[str, str], ...]) -> str:
+    return ";".join(f"{code}:{rel}" for code, rel in links)
 
 
 def _covers(grants: list[tuple[str, str]], region: str, chain: str) -> bool:
@@ -366,7 +367,7 @@ async def _diff(
             next_id += 1
         else:
             new_id = old.id
-        final[code] = StoredEnterprise(
+        stored = StoredEnterprise(
             id=new_id,
             credit_code=code,
             name=r.name,
@@ -379,6 +380,7 @@ async def _diff(
             size=r.size if r.size is not None else (old.size if old else ""),
             liaison_officer_id=liaison,
         )
+        final[code] = old if stored == old else stored  # keep one copy of unchanged rows
 
     suppliers = [
         existing[c].id
@@ -415,8 +417,8 @@ async def _diff(
                 writes.updated.append(e)
 
         if r.leading_credit_codes is not None:
-            wanted = {lc: r.relation for lc in r.leading_credit_codes}
-            current = links_now.get(e.id, {}) if old is not None else {}
+            wanted = tuple(sorted((lc, r.relation) for lc in r.leading_credit_codes))
+            current = links_now.get(e.id, ()) if old is not None else ()
             if wanted != current:
                 if old is not None:
                     changes.append(
@@ -424,7 +426,7 @@ async def _diff(
                     )
                 if old is not None:
                     writes.link_suppliers.append(e.id)
-                for lc, relation in wanted.items():
+                for lc, relation in wanted:
                     leading = final.get(lc) or existing[lc]
                     writes.links.append((e.id, leading.id, relation))
             for lc in r.leading_credit_codes:
@@ -468,8 +470,9 @@ async def _diff(
         else:
             result.unchanged += 1
         for name, before, after in changes:
-            writes.changes.append(ChangeRecord(e.id, name, before, after))
-            result.changes.append(Change(r.row, code, e.name, name, before, after))
+            change = Change(r.row, code, e.name, name, before, after, e.id)
+            writes.changes.append(change)
+            result.changes.append(change)
 
     result.grants = list(writes.grants)
     result.contacts_bound = len(writes.bindings)

@@ -65,24 +65,25 @@ def detect_encoding(path: Path) -> str:
     """'utf-8-sig', 'utf-16' or 'gb18030'; raise ListFileError if the text is none of them."""
     with path.open("rb") as f:
         head = f.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
         if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            return "utf-16"
-        f.seek(0)
-        for encoding in ("utf-8-sig", "gb18030"):
+            candidates: tuple[str, ...] = ("utf-16",)
+        else:  # utf-8-sig reads UTF-8 with or without the BOM
+            candidates = ("utf-8-sig", "gb18030")
+        for encoding in candidates:
+            f.seek(0)
             decoder = codecs.getincrementaldecoder(encoding)()
             try:
                 while chunk := f.read(_CHUNK):
                     decoder.decode(chunk)
                 decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                f.seek(0)
+            except UnicodeError:
                 continue
             return encoding
-    raise ListFileError(
-        [RowError(0, "unreadable", params={"reason": "not UTF-8, UTF-16 or GB18030 text"})]
-    )
+    raise ListFileError([_unreadable("not UTF-8, UTF-16 or GB18030 text")])
+
+
+def _unreadable(reason: str) -> RowError:
+    return RowError(0, "unreadable", params={"reason": reason})
 
 
 def _delimiter(first_line: str) -> str:
@@ -141,6 +142,23 @@ def _rows(
         yield number, record
 
 
+def _csv_lines(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The reader's records; a broken file (NUL bytes, a runaway quote) is ListFileError."""
+    try:
+        yield from reader
+    except (csv.Error, UnicodeError) as exc:
+        raise ListFileError(
+            [_unreadable(f"line {getattr(reader, 'line_num', '?')}: {exc}")]
+        ) from exc
+
+
+def _xlsx_lines(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    try:
+        yield from rows
+    except Exception as exc:  # a damaged sheet: openpyxl and the XML parser raise many kinds
+        raise ListFileError([_unreadable(f"{type(exc).__name__}: {exc}")]) from exc
+
+
 @contextmanager
 def open_list(path: str | Path) -> Iterator[ListSheet]:
     """Open a list and find its header; raise ListFileError when that is impossible."""
@@ -151,10 +169,13 @@ def open_list(path: str | Path) -> Iterator[ListSheet]:
     if kind == "csv":
         encoding = detect_encoding(path)
         with path.open(encoding=encoding, newline="") as f:
-            sample = f.readline()
-            f.seek(0)
-            lines = iter(csv.reader(f, delimiter=_delimiter(sample)))
-            number, headers = _find_header(lines)
+            try:
+                sample = f.readline()
+                f.seek(0)
+                lines = _csv_lines(csv.reader(f, delimiter=_delimiter(sample)))
+                number, headers = _find_header(lines)
+            except (csv.Error, UnicodeError) as exc:
+                raise ListFileError([_unreadable(str(exc))]) from exc
             yield ListSheet(number, headers, _rows(lines, number + 1, headers), encoding=encoding)
         return
     from openpyxl import load_workbook  # imported here: the CSV path does not need it
@@ -162,13 +183,11 @@ def open_list(path: str | Path) -> Iterator[ListSheet]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ListFileError(
-            [RowError(0, "unreadable", params={"reason": f"{type(exc).__name__}: {exc}"})]
-        ) from exc
+        raise ListFileError([_unreadable(f"{type(exc).__name__}: {exc}")]) from exc
     try:
         found: ListFileError | None = None
         for sheet in workbook.worksheets:
-            lines = sheet.iter_rows(values_only=True)
+            lines = _xlsx_lines(sheet.iter_rows(values_only=True))
             try:
                 number, headers = _find_header(lines)
             except ListFileError as exc:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
@@ -167,11 +169,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class EnterpriseRow(BaseModel):
+@pydantic_dataclass(frozen=True, slots=True)
+class EnterpriseRow:
     """A row that passed every check of its own. `None` means the column is absent from the file:
-    the stored value is kept (or the default used for a new enterprise)."""
+    the stored value is kept (or the default used for a new enterprise).
 
-    model_config = ConfigDict(frozen=True)
+    A pydantic dataclass rather than a BaseModel: the same compiled validation, a fifth of the
+    memory (a 10^5-row list holds 10^5 of them until it is written).
+    """
 
     row: int
     credit_code: str = Field(min_length=18, max_length=18)
@@ -403,13 +408,14 @@ def parse_row(
         row=row,
         credit_code=credit_code,
         name=name,
-        region_code=region_code,
-        chain=chain,
+        # Few distinct values over many rows: share one string each.
+        region_code=sys.intern(region_code),
+        chain=None if chain is None else sys.intern(chain),
         tier=tier,
         leading_credit_codes=leading,
         relation=relation,
         specialized=specialized,
-        size=size,
+        size=None if size is None else sys.intern(size),
         liaison=liaison,
         contacts=tuple(contacts),
     )

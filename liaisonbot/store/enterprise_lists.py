@@ -6,10 +6,11 @@ chunks of `CHUNK` and write with `executemany`, inside the caller's transaction.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..clock import to_db
 from .rows import Repository
@@ -40,8 +41,7 @@ class StoredEnterprise:
     liaison_officer_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeRecord:
+class ChangeLike(Protocol):
     enterprise_id: int
     field: str
     old: str | None
@@ -52,30 +52,34 @@ class EnterpriseListRepository(Repository):
     # -- reads ---------------------------------------------------------------------------------
 
     async def by_credit_codes(self, codes: Iterable[str]) -> dict[str, StoredEnterprise]:
+        # 10^5 stored enterprises are held at once: reuse the caller's code strings and share the
+        # few distinct region, chain, tier and size strings instead of one copy per row.
+        wanted = {code: code for code in codes}
         found: dict[str, StoredEnterprise] = {}
-        for part in chunks(sorted(set(codes))):
+        for part in chunks(sorted(wanted)):
             rows = await self._all(
                 "SELECT id, credit_code, name, region_code, chain, tier, specialized, size,"
                 f" liaison_officer_id FROM enterprises WHERE credit_code IN ({_marks(len(part))})",
                 part,
             )
             for r in rows:
-                found[r["credit_code"]] = StoredEnterprise(
+                code = wanted[r["credit_code"]]
+                found[code] = StoredEnterprise(
                     id=r["id"],
-                    credit_code=r["credit_code"],
+                    credit_code=code,
                     name=r["name"],
-                    region_code=r["region_code"],
-                    chain=r["chain"],
-                    tier=r["tier"],
+                    region_code=sys.intern(r["region_code"]),
+                    chain=sys.intern(r["chain"]),
+                    tier=sys.intern(r["tier"]),
                     specialized=bool(r["specialized"]),
-                    size=r["size"],
+                    size=sys.intern(r["size"]),
                     liaison_officer_id=r["liaison_officer_id"],
                 )
         return found
 
-    async def links_of(self, supplier_ids: Iterable[int]) -> dict[int, dict[str, str]]:
-        """supplier id → {leading credit code: relation}."""
-        found: dict[int, dict[str, str]] = {}
+    async def links_of(self, supplier_ids: Iterable[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+        """supplier id → ((leading credit code, relation), …) sorted by code."""
+        found: dict[int, list[tuple[str, str]]] = {}
         for part in chunks(sorted(set(supplier_ids))):
             rows = await self._all(
                 "SELECT l.supplier_id, e.credit_code, l.relation FROM enterprise_links l"
@@ -83,9 +87,11 @@ class EnterpriseListRepository(Repository):
                 f" WHERE l.supplier_id IN ({_marks(len(part))})",
                 part,
             )
-            for r in rows:
-                found.setdefault(r["supplier_id"], {})[r["credit_code"]] = r["relation"]
-        return found
+            for r in rows:  # leading enterprises are few: share their code strings
+                pair = (sys.intern(r["credit_code"]), sys.intern(r["relation"]))
+                found.setdefault(r["supplier_id"], []).append(pair)
+        # Tuples, not dicts: 10^5 suppliers are held at once.
+        return {supplier: tuple(sorted(pairs)) for supplier, pairs in found.items()}
 
     async def contacts_of(self, user_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
         """user id → (enterprise id, credit code) of the enterprise they are bound to."""
@@ -165,7 +171,7 @@ class EnterpriseListRepository(Repository):
             "INSERT INTO enterprises (id, credit_code, name, region_code, chain, tier,"
             " specialized, size, liaison_officer_id, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+            (
                 (
                     e.id,
                     e.credit_code,
@@ -180,7 +186,7 @@ class EnterpriseListRepository(Repository):
                     at,
                 )
                 for e in rows
-            ],
+            ),
         )
 
     async def update_enterprises(self, rows: Sequence[StoredEnterprise], now: datetime) -> None:
@@ -188,7 +194,7 @@ class EnterpriseListRepository(Repository):
         await self.conn.executemany(
             "UPDATE enterprises SET name = ?, region_code = ?, chain = ?, tier = ?,"
             " specialized = ?, size = ?, liaison_officer_id = ?, updated_at = ? WHERE id = ?",
-            [
+            (
                 (
                     e.name,
                     e.region_code,
@@ -201,7 +207,7 @@ class EnterpriseListRepository(Repository):
                     e.id,
                 )
                 for e in rows
-            ],
+            ),
         )
 
     async def replace_links(
@@ -218,13 +224,13 @@ class EnterpriseListRepository(Repository):
         )
 
     async def add_changes(
-        self, import_id: int | None, changes: Sequence[ChangeRecord], now: datetime
+        self, import_id: int | None, changes: Iterable[ChangeLike], now: datetime
     ) -> None:
         at = to_db(now)
         await self.conn.executemany(
             "INSERT INTO enterprise_changes (enterprise_id, import_id, field, old, new,"
             " changed_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [(c.enterprise_id, import_id, c.field, c.old, c.new, at) for c in changes],
+            ((c.enterprise_id, import_id, c.field, c.old, c.new, at) for c in changes),
         )
 
     async def grant_officers(
