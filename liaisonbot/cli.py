@@ -195,7 +195,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(db: Database) -> int:
         if args.what == "ledger":
-            await export.export_ledger(
+            written = await export.export_ledger(
                 db,
                 path,
                 region=region,
@@ -205,8 +205,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 tz=settings.zone,
             )
         else:
-            await export.export_enterprises(db, path, region=region, chain=args.chain)
-        print(f"wrote {path}")
+            written = await export.export_enterprises(
+                db, path, region=region, chain=args.chain, tz=settings.zone
+            )
+        for file in written:  # a CSV export writes one file per table
+            print(f"wrote {file}")
         return 0
 
     return asyncio.run(_with_db(settings, work))
@@ -409,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"liaisonbot: invalid code {exc}", file=sys.stderr)
         return 2
     except DomainError as exc:
-        print(f"liaisonbot: {exc.code} {exc.params or ''}".rstrip(), file=sys.stderr)
+        print(f"liaisonbot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

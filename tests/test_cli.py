@@ -65,7 +65,7 @@ def test_import_bind_grant_and_group(db_path: Path, tmp_path: Path) -> None:
     ("argv", "reason"),
     [
         (["bind-contact", "91350100M000100Y4Z", "5"], "invalid code"),
-        (["bind-contact", "91350100M000100Y43", "5"], "unknown_enterprise"),
+        (["bind-contact", "91350100M000100Y43", "5"], "no enterprise with credit code"),
         (["grant", "officer", "6001", "--region", "4499"], "unknown region"),
         (["group", "bind", "1001", "--region", "35"], "negative"),
         (["group", "bind", "-1001"], "--region"),
