@@ -11,10 +11,11 @@ import logging
 
 from telegram import Bot, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from liaisonbot import views
-from liaisonbot.services import intake
+from liaisonbot.domain.models import Enterprise, Report
+from liaisonbot.services import intake, triage
 
 from . import keyboards, rendering
 from .common import Deps
@@ -28,64 +29,75 @@ async def deliver_report(bot: Bot, d: Deps, report_id: int) -> None:
         return
     enterprise = await views.enterprise(d.db, report.enterprise_id)
     assert enterprise is not None
-    zone = d.settings.zone
-    group_lang = d.settings.lang
-    reporter_lang = (
-        await views.user_language(d.db, report.reporter_id) if report.reporter_id else None
-    ) or d.settings.lang
     card_in_origin = (
         report.group_chat_id is not None and report.group_chat_id == report.origin_chat_id
     )
-
-    if report.acked_at is None and report.origin_chat_id is not None and not card_in_origin:
-        try:
-            await bot.send_message(
-                report.origin_chat_id,
-                rendering.filed_ack(report, enterprise, reporter_lang, zone),
-                parse_mode=ParseMode.HTML,
-                reply_parameters=_reply_to(report.origin_message_id),
-            )
-        except Forbidden:
-            log.warning(
-                "report %s: reporter chat %s blocked the bot", report.id, report.origin_chat_id
-            )
-        except TelegramError:
-            log.exception("report %s: acknowledgement not sent; retried at next start", report.id)
-            return
-        await intake.record_acknowledged(d.db, report.id, d.now())
-
+    needs_ack = report.acked_at is None and report.origin_chat_id is not None
+    if needs_ack and not card_in_origin and not await _acknowledge(bot, d, report, enterprise):
+        return
     if report.group_chat_id is not None and report.card_message_id is None:
+        await _post_card(bot, d, report, enterprise, as_reply=card_in_origin)
+
+
+async def _acknowledge(bot: Bot, d: Deps, report: Report, enterprise: Enterprise) -> bool:
+    """Tell the reporter the number; False when it should be tried again at the next start."""
+    assert report.origin_chat_id is not None
+    lang = await d.language_of(report.reporter_id)
+    try:
+        await bot.send_message(
+            report.origin_chat_id,
+            rendering.filed_ack(report, enterprise, lang, d.settings.zone),
+            parse_mode=ParseMode.HTML,
+            reply_parameters=_reply_to(report.origin_message_id),
+        )
+    except Forbidden:  # blocked: nothing to retry, the report stands
+        log.warning("report %s: reporter chat %s blocked the bot", report.id, report.origin_chat_id)
+    except TelegramError:
+        log.exception("report %s: acknowledgement not sent; retried at next start", report.id)
+        return False
+    await intake.record_acknowledged(d.db, report.id, d.now())
+    return True
+
+
+async def _post_card(
+    bot: Bot, d: Deps, report: Report, enterprise: Enterprise, *, as_reply: bool
+) -> None:
+    """The card in the liaison group; when the card is the reply in that group, it is the
+    acknowledgement too. A group that became a supergroup is followed once."""
+    assert report.group_chat_id is not None
+    chat_id = report.group_chat_id
+    lang = d.settings.lang
+    for _attempt in range(2):
         try:
             card = await bot.send_message(
-                report.group_chat_id,
+                chat_id,
                 rendering.report_card(
                     report,
                     enterprise,
-                    group_lang,
-                    zone,
+                    lang,
+                    d.settings.zone,
                     await views.triage_info(d.db, report.id),
                     d.now(),
                 ),
                 parse_mode=ParseMode.HTML,
-                reply_parameters=_reply_to(report.origin_message_id if card_in_origin else None),
-                reply_markup=keyboards.triage_card(
-                    report.id, report.state.value, "group", group_lang
-                ),
+                reply_parameters=_reply_to(report.origin_message_id if as_reply else None),
+                reply_markup=keyboards.triage_card(report.id, report.state.value, "group", lang),
             )
+        except ChatMigrated as exc:
+            await triage.move_chat(d.db, chat_id, exc.new_chat_id)
+            log.info("group %s became supergroup %s; card follows", chat_id, exc.new_chat_id)
+            chat_id, as_reply = exc.new_chat_id, False
+            continue
         except (Forbidden, BadRequest) as exc:
-            log.warning(
-                "report %s: card not delivered to group %s: %s",
-                report.id,
-                report.group_chat_id,
-                exc,
-            )
+            log.warning("report %s: card not delivered to group %s: %s", report.id, chat_id, exc)
             return
         except TelegramError:
             log.exception("report %s: card not sent; retried at next start", report.id)
             return
-        await intake.record_card(d.db, report.id, report.group_chat_id, card.message_id)
-        if card_in_origin:
+        await intake.record_card(d.db, report.id, chat_id, card.message_id)
+        if as_reply:
             await intake.record_acknowledged(d.db, report.id, d.now())
+        return
 
 
 def _reply_to(message_id: int | None) -> ReplyParameters | None:

@@ -141,3 +141,20 @@ async def test_failure_between_store_and_ack_is_delivered_at_next_start(
     bot.request.clear()
     await bot.app.post_init(bot.app)
     assert bot.request.sent("sendMessage") == []  # nothing twice
+
+
+async def test_card_follows_a_group_that_became_a_supergroup(bot: Bot, world: object) -> None:
+    new_id = -1009999999999
+    bot.request.fail_chat[GROUP_ID] = {
+        "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": new_id},
+    }
+    await bot.say(CONTACT, "/report LOG 原材料运不进厂")
+    row = await bot.db.fetch_one("SELECT group_chat_id, card_message_id FROM reports")
+    assert row is not None and row["group_chat_id"] == new_id and row["card_message_id"]
+    assert bot.request.sent("sendMessage", new_id)
+    group = await bot.db.fetch_one(
+        "SELECT chat_id FROM liaison_groups WHERE chat_id = ?", (new_id,)
+    )
+    assert group is not None

@@ -28,6 +28,8 @@ class Call:
 class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # chat id -> the error every send to that chat answers (a migrated group, a kicked bot)
+    fail_chat: dict[int, dict[str, Any]] = field(default_factory=dict)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -54,6 +56,11 @@ class RecordingRequest(BaseRequest):
         params = _decode(request_data.json_parameters) if request_data else {}
         call = Call(api_method, params)
         self.calls.append(call)
+        chat = params.get("chat_id")
+        if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit():
+            error = self.fail_chat.get(int(chat))
+            if error is not None:
+                return error.get("error_code", 400), json.dumps({"ok": False, **error}).encode()
         if api_method in self.fail_next:
             error = self.fail_next.pop(api_method)
             return error.get("error_code", 400), json.dumps({"ok": False, **error}).encode()
