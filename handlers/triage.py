@@ -10,11 +10,19 @@ After every change both cards are edited in place and the reporter is told what 
 
 from __future__ import annotations
 
+import functools
 import logging
 from html import escape
 
-from telegram import Bot, CallbackQuery, ForceReply, ReplyParameters, Update
-from telegram.constants import ChatType, ParseMode
+from telegram import (
+    Bot,
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardMarkup,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
@@ -303,7 +311,9 @@ async def _on_satisfaction(
     message = query.message
     assert message is not None
     name = keyboards.SATISFACTION_CODES.get(argument)
-    if name is None or message.chat.type != ChatType.PRIVATE:
+    # Pressed in the private chat, or in the group when the reporter never opened one; either
+    # way only the reporter may answer (checked by the service against the database).
+    if name is None:
         await query.answer(t(lang, "triage.forged"), show_alert=True)
         return
     satisfaction = Satisfaction(name)
@@ -479,24 +489,25 @@ async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
     number = report.id
     note = escape(change.note)
     action = change.action
+
+    async def tell(text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        await _tell_reporter(bot, d, report, lang, text, markup)
+
     try:
         if action == Action.ACCEPT:
-            await bot.send_message(
-                reporter,
+            await tell(
                 t(
                     lang,
                     "tell.accepted",
                     number=number,
                     due=rendering.local_time(report.due_at, zone),
-                ),
-                parse_mode=ParseMode.HTML,
+                )
             )
         elif action == Action.RETURN:
-            await ask(
+            question = functools.partial(
+                ask,
                 bot,
                 d,
-                chat_id=reporter,
-                reply_to=None,
                 user_id=reporter,
                 user_name=await _name(d, reporter),
                 report_id=number,
@@ -505,21 +516,23 @@ async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
                 lang=lang,
                 extra=t(lang, "tell.question", question=note),
             )
+            try:
+                await question(chat_id=reporter, reply_to=None)
+            except Forbidden as exc:  # never opened the private chat: ask under the card
+                if not _never_started(exc) or report.group_chat_id is None:
+                    raise
+                await question(chat_id=report.group_chat_id, reply_to=report.card_message_id)
         elif action == Activity.PUBLIC_NOTE:
-            await bot.send_message(
-                reporter, t(lang, "tell.note", number=number, note=note), parse_mode=ParseMode.HTML
-            )
+            await tell(t(lang, "tell.note", number=number, note=note))
         elif action == Activity.RECATEGORIZE:
-            await bot.send_message(
-                reporter,
+            await tell(
                 t(
                     lang,
                     "tell.recategorized",
                     number=number,
                     old=rendering.label(Category(change.details["old"]), lang),
                     new=rendering.label(Category(change.details["new"]), lang),
-                ),
-                parse_mode=ParseMode.HTML,
+                )
             )
         elif action == Action.RESOLVE:
             policies = change.details.get("policies", "")
@@ -532,12 +545,7 @@ async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
             )
             if policies:
                 text += "\n" + t(lang, "card.policies", policies=escape(policies))
-            await bot.send_message(
-                reporter,
-                text + "\n\n" + t(lang, "tell.rate"),
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboards.satisfaction(number, lang),
-            )
+            await tell(text + "\n\n" + t(lang, "tell.rate"), keyboards.satisfaction(number, lang))
         else:
             key = {
                 Action.REJECT: "tell.rejected",
@@ -548,17 +556,58 @@ async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
             }.get(Action(action))
             if key is None:
                 return
-            await bot.send_message(
-                reporter,
-                t(lang, key, number=number, note=note, target=change.details.get("target", "")),
-                parse_mode=ParseMode.HTML,
+            await tell(
+                t(lang, key, number=number, note=note, target=change.details.get("target", ""))
             )
-    except Forbidden:
+    except Forbidden as exc:
+        if _never_started(exc):
+            log.warning("report %s: reporter %s cannot be reached: %s", number, reporter, exc)
+            return
         log.warning("report %s: reporter %s has blocked the bot; not told", number, reporter)
         async with UnitOfWork(d.db) as uow:
             await uow.triage.mark_blocked(reporter, d.now())
     except TelegramError:
         log.exception("report %s: reporter %s not told about %s", number, reporter, action)
+
+
+def _never_started(exc: Forbidden) -> bool:
+    """403 for a user who never opened the private chat, as opposed to one who blocked the bot."""
+    return "initiate" in str(exc).lower()
+
+
+async def _tell_reporter(
+    bot: Bot,
+    d: Deps,
+    report: Report,
+    lang: str,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """In the reporter's private chat; a contact who only ever wrote in the group (the bot may not
+    write first) is told in that group instead, by mention under the card, buttons included: who
+    may press them is checked against the database, not the chat."""
+    assert report.reporter_id is not None
+    try:
+        await bot.send_message(
+            report.reporter_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+        return
+    except Forbidden as exc:
+        if not _never_started(exc) or report.group_chat_id is None:
+            raise
+    name = await _name(d, report.reporter_id)
+    mention = f'<a href="tg://user?id={report.reporter_id}">{escape(name)}</a>'
+    await bot.send_message(
+        report.group_chat_id,
+        f"{mention}\n{text}",
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        reply_parameters=(
+            ReplyParameters(report.card_message_id, allow_sending_without_reply=True)
+            if report.card_message_id
+            else None
+        ),
+    )
 
 
 async def _name(d: Deps, user_id: int) -> str:

@@ -301,3 +301,32 @@ async def test_reporter_blocked_is_logged_not_failing(
     row = await bot.db.fetch_one("SELECT blocked_at FROM users WHERE user_id = ?", (CONTACT.id,))
     assert row is not None and row["blocked_at"] is not None
     assert datetime.now(UTC)  # the press itself succeeded
+
+
+async def test_reporter_who_never_opened_the_private_chat_is_told_in_the_group(
+    bot: Bot, triage_world: object
+) -> None:
+    report_id, card_id = await file_report(bot, "/report LOG 原材料运不进厂")
+    bot.request.fail_chat[CONTACT.id] = {
+        "error_code": 403,
+        "description": "Forbidden: bot can't initiate conversation with a user",
+    }
+    await accept(bot, report_id, card_id)
+    notice = bot.request.sent("sendMessage", GROUP_ID)[-1]
+    assert f"tg://user?id={CONTACT.id}" in notice["text"] and "已受理" in notice["text"]
+    assert notice["reply_parameters"]["message_id"] == card_id
+    blocked = await bot.db.fetch_one(
+        "SELECT blocked_at FROM users WHERE user_id = ?", (CONTACT.id,)
+    )
+    assert blocked is not None and blocked["blocked_at"] is None  # not blocked: never started
+
+    await press(bot, OFFICER, report_id, "sig", "accepted", message_id=card_id)
+    await press(bot, OFFICER, report_id, "res", "in_progress", message_id=card_id)
+    await press(bot, OFFICER, report_id, "out", "in_progress", "S", message_id=card_id)
+    await answer_prompt(bot, OFFICER, GROUP_ID, "已协调")
+    rate, rate_id = bot.request.last_message(GROUP_ID)
+    assert verbs(rate) == {"sat"}  # the 满意 buttons come to the group
+    await press(bot, OFFICER, report_id, "sat", "resolved", "S", message_id=rate_id)
+    assert await state_of(bot, report_id) is ReportState.RESOLVED  # only the reporter may rate
+    await press(bot, CONTACT, report_id, "sat", "resolved", "S", message_id=rate_id)
+    assert await state_of(bot, report_id) is ReportState.CLOSED
