@@ -76,7 +76,9 @@ def seed_world(world: SandboxWorld) -> None:
     """The Telegram side: users, and the two groups with the bot in them."""
     for person in PEOPLE:
         if person.id not in world.users:
-            world.add_user(person.first_name, id=person.id, username=person.username)
+            world.add_user(
+                person.first_name, id=person.id, username=person.username, label=person.role
+            )
     if LIAISON_GROUP not in world.chats:
         world.add_group(
             "福州汽车产业链联络群",

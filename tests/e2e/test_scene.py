@@ -10,11 +10,6 @@ from liaisonbot.sandbox.scene import PEOPLE, seed_world
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: scene.seed_world does not pass Person.role as the user's label, so the page's "
-    "person picker shows '王经理 @wang_minjiang (1001)' without the role",
-)
 async def test_the_person_picker_shows_each_persons_role() -> None:
     async with running_sandbox(seed=seed_world) as sandbox, SandboxClient(sandbox.base_url) as c:
         users = {u["id"]: u for u in (await c.state())["users"]}

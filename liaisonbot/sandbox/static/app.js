@@ -82,9 +82,14 @@ async function loadState() {
 
 async function renderChats() {
   const list = $("chat-list");
-  list.replaceChildren();
-  if (!ui.asUser) return;
+  if (!ui.asUser) {
+    list.replaceChildren();
+    return;
+  }
+  // Build the new list first and swap it in at once: emptying it while the request is in
+  // flight made it flicker and swallowed clicks.
   const chats = await api("GET", "chats?user_id=" + ui.asUser);
+  const items = [];
   if (!chats.some((c) => c.id === ui.asUser)) {
     chats.unshift({ id: ui.asUser, type: "private", title: "与机器人私聊", last_text: "（尚未开始）" });
   }
@@ -96,8 +101,9 @@ async function renderChats() {
     title.append(document.createTextNode(c.type === "private" ? "@" + ui.bot.username : c.title));
     li.append(title, el("div", "last", c.migrated_to ? "已升级为超级群组" : c.last_text));
     li.onclick = () => openChat(c.id);
-    list.append(li);
+    items.push(li);
   }
+  list.replaceChildren(...items);
   if (ui.chatId === null && chats.length) openChat(chats[0].id);
 }
 
