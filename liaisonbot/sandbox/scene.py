@@ -13,7 +13,8 @@ from datetime import datetime
 
 from ..domain.models import Enterprise, LiaisonGroup, RoleGrant
 from ..domain.vocabulary import Role, Tier
-from ..services import people
+from ..digest.scope import DigestScope
+from ..services import people, subscriptions
 from ..store import Database, UnitOfWork
 from .state import SandboxWorld
 
@@ -134,4 +135,12 @@ async def seed_database(db: Database, now: datetime) -> None:
         db,
         LiaisonGroup(chat_id=ESCALATION_GROUP, title="省工信厅固链专班", is_escalation=True),
         now,
+    )
+    # The official's daily digest for the province (日调度), at the default time.
+    await subscriptions.subscribe(
+        db,
+        chat_id=OFFICIAL.id,
+        owner_id=OFFICIAL.id,
+        scope=DigestScope(region_prefix="35"),
+        now=now,
     )
