@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..digest.scope import DigestScope
 from ..domain.models import Enterprise, LiaisonGroup, RoleGrant
 from ..domain.vocabulary import Role, Tier
-from ..digest.scope import DigestScope
 from ..services import people, subscriptions
 from ..store import Database, UnitOfWork
 from .state import SandboxWorld

@@ -88,7 +88,9 @@ async function renderChats() {
   }
   // Build the new list first and swap it in at once: emptying it while the request is in
   // flight made it flicker and swallowed clicks.
-  const chats = await api("GET", "chats?user_id=" + ui.asUser);
+  const asUser = ui.asUser;
+  const chats = await api("GET", "chats?user_id=" + asUser);
+  if (asUser !== ui.asUser) return;  // another person was picked meanwhile
   const items = [];
   if (!chats.some((c) => c.id === ui.asUser)) {
     chats.unshift({ id: ui.asUser, type: "private", title: "与机器人私聊", last_text: "（尚未开始）" });
@@ -201,9 +203,12 @@ function renderMessage(msg, byId) {
 }
 
 async function renderMessages(force = false) {
-  if (ui.chatId === null) return;
+  // Renders can overlap (a poll, a click): one that finds another chat opened meanwhile stops.
+  const chatId = ui.chatId;
+  if (chatId === null) return;
   const chats = await api("GET", "chats");
-  const chat = chats.find((c) => c.id === ui.chatId);
+  if (chatId !== ui.chatId) return;
+  const chat = chats.find((c) => c.id === chatId);
   if (!chat) {
     $("messages").replaceChildren(el("div", "service", "发送第一条消息即开始与机器人私聊"));
     $("chat-title").textContent = "与机器人私聊";
@@ -216,7 +221,8 @@ async function renderMessages(force = false) {
   const info = [KIND[chat.type], "ID " + chat.id, "机器人：" + botStatus(chat)];
   if (chat.migrated_to) info.push("已升级为 " + chat.migrated_to);
   $("chat-info").textContent = info.join(" · ");
-  const messages = await api("GET", "messages?chat_id=" + ui.chatId);
+  const messages = await api("GET", "messages?chat_id=" + chatId);
+  if (chatId !== ui.chatId) return;
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const byId = new Map(messages.map((m) => [m.message_id, m]));
@@ -334,9 +340,17 @@ $("file").addEventListener("change", async (ev) => {
   ev.target.value = "";
   if (file) await sendFile(file);
 });
+function closeChat() {
+  // Nothing of the previous person's chat stays on screen while the next person's list loads.
+  ui.chatId = null;
+  $("chat-title").textContent = "";
+  $("chat-info").textContent = "";
+  $("messages").replaceChildren();
+}
+
 $("as-user").addEventListener("change", async (ev) => {
   ui.asUser = Number(ev.target.value);
-  ui.chatId = null;
+  closeChat();
   await renderChats();
 });
 $("cancel-reply").onclick = () => { ui.replyTo = null; $("replying").hidden = true; };
@@ -349,7 +363,7 @@ $("new-user").onclick = async () => {
     ui.asUser = user.id;
     await loadState();
     $("as-user").value = user.id;
-    ui.chatId = null;
+    closeChat();
     await renderChats();
   }
 };
