@@ -31,24 +31,14 @@ from typing import Any
 
 from stdnum.cn import uscc
 
+from liaisonbot.lists.headers import ZH_HEADERS
+
 ROWS = 100_000
 LEADING = 1_000
 OFFICERS = 500
 TARGET_SECONDS = 10.0
 TARGET_MB = 300.0
-HEADERS = [
-    "企业名称",
-    "统一社会信用代码",
-    "地区代码",
-    "产业链",
-    "企业类型",
-    "配套龙头企业",
-    "上下游",
-    "专精特新",
-    "企业规模",
-    "联络员",
-    "联系人",
-]
+HEADERS = list(ZH_HEADERS)
 REGIONS = [
     "110108", "110105", "120101", "130102", "310104", "310115", "320102", "320505", "330106",
     "340104", "350102", "370102", "410105", "420106", "430104", "440106", "440305", "500103",

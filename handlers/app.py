@@ -32,8 +32,11 @@ from liaisonbot.store import Database
 from . import (
     digest,
     digest_jobs,
+    enterprises,
+    export_chat,
     groups,
     invite,
+    list_upload,
     my_reports,
     queue,
     reminder_jobs,
@@ -67,6 +70,10 @@ PRIVATE_COMMANDS = (
     "unsubscribe",
     "subscriptions",
     "digest",
+    "enterprise",
+    "chain",
+    "export",
+    "assign",
     "lang",
     "help",
 )
@@ -79,6 +86,9 @@ GROUP_COMMANDS = (
     "unsubscribe",
     "subscriptions",
     "digest",
+    "enterprise",
+    "chain",
+    "blockedby",
     "help",
 )
 
@@ -163,6 +173,14 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("subscriptions", digest.subscriptions_command, filters=new_message),
             CommandHandler("digest", digest.digest_command, filters=new_message),
             CallbackQueryHandler(digest.on_button, pattern=r"^ds\|"),
+            # enterprises, the industry chain, lists sent in the chat and exports
+            CommandHandler("enterprise", enterprises.enterprise_command, filters=new_message),
+            CommandHandler("chain", enterprises.chain_command, filters=new_message),
+            CommandHandler("assign", enterprises.assign_command, filters=new_message),
+            CommandHandler("blockedby", enterprises.blockedby_command, filters=new_message),
+            CommandHandler("export", export_chat.export_command, filters=new_message),
+            CallbackQueryHandler(enterprises.on_button, pattern=r"^en\|"),
+            CallbackQueryHandler(list_upload.on_button, pattern=r"^lu\|"),
             CallbackQueryHandler(report_dialog.on_button, pattern=r"^d\|"),
             # triage: card buttons, answers to the bot's questions, groups and roles
             CallbackQueryHandler(triage.on_button, pattern=r"^t\|"),
@@ -179,6 +197,8 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
             MessageHandler(
                 new_message & private & filters.TEXT & ~filters.COMMAND, report_dialog.on_text
             ),
+            # a list from an admin, else an attachment of the report dialog
+            MessageHandler(new_message & private & filters.Document.ALL, list_upload.on_document),
             MessageHandler(
                 new_message & private & (filters.PHOTO | filters.Document.ALL),
                 report_dialog.on_file,

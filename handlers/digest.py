@@ -81,8 +81,9 @@ def _unpack_opts(opts: str, default_time: str) -> tuple[str, bool, bool]:
     return at_time, "e" in opts[4:], "h" in opts[4:]
 
 
-def _digest_grants(grants: tuple[RoleGrant, ...] | list[RoleGrant]) -> list[RoleGrant]:
-    return subscriptions.digest_grants(list(grants))
+async def _digest_grants(db: Database, user_id: int) -> list[RoleGrant]:
+    """The user's grants that entitle them to a digest (none: not an official)."""
+    return subscriptions.digest_grants(list((await views.viewer(db, user_id)).grants))
 
 
 def _region_label(prefix: str, lang: str) -> str:
@@ -158,7 +159,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     assert message is not None and user is not None and chat is not None
     lang = await language(context, user)
     d = deps(context)
-    grants = _digest_grants((await views.viewer(d.db, user.id)).grants)
+    grants = await _digest_grants(d.db, user.id)
     if not grants:
         await message.reply_text(t(lang, "digest.not_official"))
         return
@@ -257,7 +258,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         return
     region, mask, opts, step = parsed
-    grants = _digest_grants((await views.viewer(d.db, user.id)).grants)
+    grants = await _digest_grants(d.db, user.id)
     if not grants:
         await query.answer(t(lang, "digest.not_official"), show_alert=True)
         return
@@ -336,7 +337,7 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert message is not None and user is not None and chat is not None
     lang = await language(context, user)
     d = deps(context)
-    if chat.id < 0 and not _digest_grants((await views.viewer(d.db, user.id)).grants):
+    if chat.id < 0 and not await _digest_grants(d.db, user.id):
         await message.reply_text(t(lang, "digest.not_official"))
         return
     count = await subscriptions.unsubscribe(d.db, chat.id, d.now())
@@ -379,7 +380,7 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert message is not None and user is not None and chat is not None
     lang = await language(context, user)
     d = deps(context)
-    grants = _digest_grants((await views.viewer(d.db, user.id)).grants)
+    grants = await _digest_grants(d.db, user.id)
     if not grants:
         await message.reply_text(t(lang, "digest.not_official"))
         return

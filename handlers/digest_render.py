@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from liaisonbot.digest.ledger import warning_label
+from liaisonbot.digest.ledger import warning_key
 from liaisonbot.digest.model import (
     BASIC,
     PENDING_STATES,
@@ -101,9 +101,8 @@ def _slices(kind: str, tallies: dict[str, Tally], lang: str) -> list[str]:
 
 def _marks(row: LedgerRow, lang: str) -> str:
     marks = []
-    label = warning_label(row)
-    if label:
-        key = {"督办": "supervise", "超期": "overdue", "临期": "due_soon"}[label]
+    key = warning_key(row)
+    if key:
         marks.append(t(lang, f"digest.mark_{key}"))
     if row.urgency is Urgency.URGENT:
         marks.append(t(lang, "digest.mark_urgent"))

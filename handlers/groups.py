@@ -76,12 +76,7 @@ async def _grant_args(
     who = args[1]
     user_id: int | None = int(who) if who.isdigit() else None
     if user_id is None and who.startswith("@"):
-        row = await deps(context).db.fetch_one(
-            "SELECT user_id FROM users WHERE username = ? COLLATE NOCASE"
-            " ORDER BY updated_at DESC LIMIT 1",
-            (who[1:],),
-        )
-        user_id = int(row["user_id"]) if row else None
+        user_id = await views.user_id_by_username(deps(context).db, who[1:])
     region = args[2] if len(args) > 2 else ""
     if user_id is None or (region and not region.isdigit()):
         await message.reply_text(t(lang, "group.grant_usage"))
@@ -94,27 +89,42 @@ async def _grant_args(
     )
 
 
+async def _role_request(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[str, RoleGrant] | None:
+    """An admin's /grant or /revoke arguments, with their language; None once refused."""
+    lang = await _admin(update, context)
+    if lang is None:
+        return None
+    role_grant = await _grant_args(update, context, lang)
+    if role_grant is None:
+        return None
+    return lang, role_grant
+
+
+def _role_text(lang: str, key: str, role_grant: RoleGrant) -> str:
+    return t(
+        lang,
+        key,
+        user=role_grant.user_id,
+        role=role_grant.role.label(lang),
+        region=role_grant.region_prefix or "—",
+        chain=role_grant.chain or "—",
+    )
+
+
 async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/grant ROLE USER_ID|@name [REGION] [CHAIN]`."""
     message = update.effective_message
     assert message is not None
-    lang = await _admin(update, context)
-    if lang is None:
+    request = await _role_request(update, context)
+    if request is None:
         return
-    role_grant = await _grant_args(update, context, lang)
-    if role_grant is None:
-        return
+    lang, role_grant = request
     d = deps(context)
     new = await people.grant_role(d.db, role_grant, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
     await message.reply_text(
-        t(
-            lang,
-            "group.granted" if new else "group.grant_exists",
-            user=role_grant.user_id,
-            role=role_grant.role.label(lang),
-            region=role_grant.region_prefix or "—",
-            chain=role_grant.chain or "—",
-        )
+        _role_text(lang, "group.granted" if new else "group.grant_exists", role_grant)
     )
 
 
@@ -122,22 +132,13 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/revoke ROLE USER_ID|@name [REGION] [CHAIN]`."""
     message = update.effective_message
     assert message is not None
-    lang = await _admin(update, context)
-    if lang is None:
+    request = await _role_request(update, context)
+    if request is None:
         return
-    role_grant = await _grant_args(update, context, lang)
-    if role_grant is None:
-        return
+    lang, role_grant = request
     removed = await people.revoke_role(deps(context).db, role_grant)
     await message.reply_text(
-        t(
-            lang,
-            "group.revoked" if removed else "group.revoke_missing",
-            user=role_grant.user_id,
-            role=role_grant.role.label(lang),
-            region=role_grant.region_prefix or "—",
-            chain=role_grant.chain or "—",
-        )
+        _role_text(lang, "group.revoked" if removed else "group.revoke_missing", role_grant)
     )
 
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from liaisonbot import views
+from liaisonbot import enterprise_views, views
 from liaisonbot.domain.access import can_view_enterprise
 
 from . import rendering
@@ -55,15 +55,17 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     events = await views.timeline(d.db, report.id)
     names = await views.user_names(d.db, {e.actor_id for e in events if e.actor_id})
-    await message.reply_text(
-        rendering.report_detail(
-            report,
-            enterprise,
-            events,
-            names,
-            lang,
-            d.settings.zone,
-            internal=viewer.contact_enterprise_id != enterprise.id or bool(viewer.grants),
-        ),
-        parse_mode=ParseMode.HTML,
+    text = rendering.report_detail(
+        report,
+        enterprise,
+        events,
+        names,
+        lang,
+        d.settings.zone,
+        internal=viewer.contact_enterprise_id != enterprise.id or bool(viewer.grants),
     )
+    blocking = await enterprise_views.blocked_by(d.db, report.id)
+    if blocking is not None:  # the text begins with the card: the line goes right after it
+        end = len(rendering.report_card(report, enterprise, lang, d.settings.zone))
+        text = text[:end] + "\n" + rendering.blocked_by_line(blocking, lang) + text[end:]
+    await message.reply_text(text, parse_mode=ParseMode.HTML)

@@ -40,24 +40,21 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     now = d.now()
     zone = d.settings.zone
     items = await views.group_queue(d.db, message.chat.id)
-    # only what the viewer's scope covers
-    visible = []
-    for item in items:
-        report = await views.report(d.db, item.id)
-        enterprise = await views.enterprise(d.db, report.enterprise_id) if report else None
-        if enterprise is not None and covers(
-            viewer.grants, enterprise, Role.OFFICER, Role.OFFICIAL
-        ):
-            visible.append(item)
+    # only what the viewer's scope covers; each enterprise read once
+    enterprises = {
+        eid: await views.enterprise(d.db, eid) for eid in {item.enterprise_id for item in items}
+    }
+    visible = [
+        item
+        for item in items
+        if (enterprise := enterprises[item.enterprise_id]) is not None
+        and covers(viewer.grants, enterprise, Role.OFFICER, Role.OFFICIAL)
+    ]
     word = (context.args or [""])[0].lower() if context.args else ""
     if word in ("mine", "我的"):
         visible = [i for i in visible if i.assignee_id == user.id]
     elif word in ("overdue", "超期"):
-        visible = [
-            i
-            for i in visible
-            if deadlines.flags(i.state, i.due_at, now, zone).overdue  # type: ignore[arg-type]
-        ]
+        visible = [i for i in visible if deadlines.flags(i.state, i.due_at, now, zone).overdue]
     elif word:
         category = Category.parse(word)
         if category is None:
@@ -66,8 +63,8 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         visible = [i for i in visible if i.category == category.value]
 
     def order(item: views.QueueItem) -> tuple[int, object, int]:
-        overdue = deadlines.flags(item.state, item.due_at, now, zone).overdue  # type: ignore[arg-type]
-        due = item.due_at.isoformat() if item.due_at else "9999"  # type: ignore[attr-defined]
+        overdue = deadlines.flags(item.state, item.due_at, now, zone).overdue
+        due = item.due_at.isoformat() if item.due_at else "9999"
         return (0 if overdue else 1, due, item.id)
 
     visible.sort(key=order)

@@ -164,13 +164,9 @@ async def _person(d: Deps, text: str) -> int:
     if word.isdigit():
         return int(word)
     if word.startswith("@"):
-        row = await d.db.fetch_one(
-            "SELECT user_id FROM users WHERE username = ? COLLATE NOCASE"
-            " ORDER BY updated_at DESC LIMIT 1",
-            (word[1:],),
-        )
-        if row is not None:
-            return int(row["user_id"])
+        user_id = await views.user_id_by_username(d.db, word[1:])
+        if user_id is not None:
+            return user_id
     raise BadArgument(value=word[:40])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from .clock import from_db
 from .domain.models import Enterprise, LiaisonGroup, Report, ReportEvent, RoleGrant
@@ -98,6 +99,14 @@ async def enterprise_reports(
     ]
 
 
+def person_label(user_id: int | None, full_name: str | None, username: str | None) -> str:
+    """How exports and the digest's ledger name a person: full name, else @username, else the
+    id; nobody (no id) as ""."""
+    if user_id is None:
+        return ""
+    return full_name or (f"@{username}" if username else str(user_id))
+
+
 async def user_names(db: Database, user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
@@ -107,6 +116,16 @@ async def user_names(db: Database, user_ids: set[int]) -> dict[int, str]:
         tuple(user_ids),
     )
     return {r["user_id"]: r["full_name"] or r["username"] or str(r["user_id"]) for r in rows}
+
+
+async def user_id_by_username(db: Database, username: str) -> int | None:
+    """The user the bot has seen with `username` (no @; any case), the most recent if several."""
+    row = await db.fetch_one(
+        "SELECT user_id FROM users WHERE username = ? COLLATE NOCASE"
+        " ORDER BY updated_at DESC LIMIT 1",
+        (username,),
+    )
+    return int(row["user_id"]) if row else None
 
 
 async def pending_delivery(db: Database) -> list[int]:
@@ -245,15 +264,16 @@ class QueueItem:
     category: str
     enterprise: str
     assignee_id: int | None
-    due_at: object  # datetime | None
+    due_at: datetime | None
     created_at: object
+    enterprise_id: int
 
 
 async def group_queue(db: Database, chat_id: int) -> list[QueueItem]:
     """Open reports carded in a group (or, for the escalation group, escalated there)."""
     rows = await db.fetch_all(
         "SELECT r.id, r.title, r.state, r.category, r.assignee_id, r.due_at, r.created_at,"
-        " e.name FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
+        " r.enterprise_id, e.name FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
         " WHERE (r.group_chat_id = ? OR (r.escalation_chat_id = ? AND r.state = 'escalated'))"
         " AND r.state IN ('submitted', 'accepted', 'in_progress', 'need_info', 'escalated',"
         " 'resolved') ORDER BY r.id",
@@ -269,6 +289,7 @@ async def group_queue(db: Database, chat_id: int) -> list[QueueItem]:
             assignee_id=r["assignee_id"],
             due_at=from_db(r["due_at"]),
             created_at=from_db(r["created_at"]),
+            enterprise_id=r["enterprise_id"],
         )
         for r in rows
     ]

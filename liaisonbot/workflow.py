@@ -49,6 +49,8 @@ TRANSITIONS: dict[tuple[S, Action], S] = {
 OPEN_STATES = frozenset(
     {S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED, S.RESOLVED}
 )
+# Open and still being worked on: not yet resolved and waiting for the enterprise's answer.
+WORKING_STATES = OPEN_STATES - {S.RESOLVED}
 
 
 class Activity(StrEnum):

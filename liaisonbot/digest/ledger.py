@@ -15,14 +15,22 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..clock import from_db
 from ..domain.codes import region_name
 from ..domain.vocabulary import Category, ReportState
-from ..lists.export import ACTION_LABELS, DATETIME_FORMAT, DEFAULT_WIDTH, WIDTHS
+from ..lists.export import (
+    ACTION_LABELS,
+    SATISFACTION_LABELS,
+    WIDTHS,
+    local_time,
+    xlsx_row,
+    xlsx_sheet,
+    zh_label,
+)
 from ..store import Database
 from .model import SATISFACTION_LEVELS, Digest, LedgerRow, Tally, progress_of
 
@@ -79,13 +87,9 @@ SUMMARY_HEADERS = (
     "超时未答",
     "满意率",
 )
-SATISFACTION_LABELS = {
-    "SATISFIED": "满意",
-    "BASIC": "基本满意",
-    "UNSATISFIED": "不满意",
-    "TIMEOUT": "超时未答",
-}
-EXTRA_WIDTHS = {
+# The export's widths, and those of the columns only the digest's ledger has.
+LEDGER_WIDTHS = {
+    **WIDTHS,
     "销号时间": 17,
     "预警": 8,
     "已上报未阅": 10,
@@ -102,14 +106,17 @@ EXTRA_WIDTHS = {
 TIMELINE_MAX = 12  # events in 办理经过; earlier ones are elided
 
 
+WARNING_LABELS = {"supervise": "督办", "overdue": "超期", "due_soon": "临期"}
+
+
+def warning_key(row: LedgerRow) -> str | None:
+    """The row's strongest deadline mark: supervise (督办), overdue (超期), due_soon (临期)."""
+    return next((key for key in WARNING_LABELS if getattr(row.flags, key)), None)
+
+
 def warning_label(row: LedgerRow) -> str:
-    if row.flags.supervise:
-        return "督办"
-    if row.flags.overdue:
-        return "超期"
-    if row.flags.due_soon:
-        return "临期"
-    return ""
+    key = warning_key(row)
+    return WARNING_LABELS[key] if key else ""
 
 
 def action_label(action: str) -> str:
@@ -117,27 +124,11 @@ def action_label(action: str) -> str:
 
 
 def _state(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return ReportState(value).zh
-    except ValueError:
-        return value
+    return zh_label(ReportState, value)
 
 
 def _category(code: str) -> str:
-    try:
-        return Category(code).zh
-    except ValueError:
-        return code
-
-
-def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
+    return zh_label(Category, code)
 
 
 def _rate(value: float | None) -> str:
@@ -157,36 +148,10 @@ class _Book:
         self.sheet: Any = None
 
     def table(self, title: str, headers: Sequence[str]) -> None:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font
-        from openpyxl.utils import get_column_letter
-
-        sheet = self.book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        for i, header in enumerate(headers, start=1):
-            width = EXTRA_WIDTHS.get(header) or WIDTHS.get(header, DEFAULT_WIDTH)
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        cells = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, value=header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-            cells.append(cell)
-        sheet.append(cells)
-        self.sheet = sheet
+        self.sheet = xlsx_sheet(self.book, title, headers, LEDGER_WIDTHS)
 
     def row(self, values: Sequence[Any]) -> None:
-        from openpyxl.cell import WriteOnlyCell
-
-        out: list[Any] = []
-        for value in values:
-            if isinstance(value, datetime):
-                cell = WriteOnlyCell(self.sheet, value=_local(value, self.tz))
-                cell.number_format = DATETIME_FORMAT
-                out.append(cell)
-            else:
-                out.append(value)
-        self.sheet.append(out)
+        xlsx_row(self.sheet, values, self.tz)
 
     def bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -210,7 +175,7 @@ async def _timelines(db: Database, ids: list[int]) -> dict[int, list[Any]]:
 
 def _brief(events: list[Any], tz: ZoneInfo) -> str:
     parts = [
-        f"{_local(from_db(ev['at']), tz):%m-%d} {action_label(ev['action'])}"  # type: ignore[str-format]
+        f"{local_time(datetime.fromisoformat(ev['at']), tz):%m-%d} {action_label(ev['action'])}"
         for ev in events
         if ev["action"] != "acknowledge"
     ]
@@ -251,47 +216,7 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
 
     book.table(LEDGER_SHEET, LEDGER_HEADERS)
     for n, row in enumerate(digest.rows, start=1):
-        events = timelines.get(row.id, [])
-        accepted = next((ev["at"] for ev in events if ev["action"] == "accept"), None)
-        resolved = next((ev["at"] for ev in reversed(events) if ev["action"] == "resolve"), None)
-        closed = next(
-            (ev["at"] for ev in reversed(events) if ev["action"] in ("confirm", "auto_close")),
-            None,
-        )
-        answer = ""
-        for ev in events:
-            level = {"confirm": ev["note"] or "SATISFIED", "reopen": "UNSATISFIED"}.get(
-                ev["action"], "TIMEOUT" if ev["action"] == "auto_close" else ""
-            )
-            answer = SATISFACTION_LABELS.get(level, answer)
-        book.row(
-            [
-                n,
-                row.id,
-                row.enterprise_name,
-                row.credit_code,
-                region_name(row.region_code) or row.region_code,
-                row.chain,
-                _category(row.category),
-                row.title,
-                row.urgency.zh,
-                row.state.zh,
-                row.assignee,
-                row.created_at,
-                from_db(accepted),
-                row.due_at,
-                from_db(resolved)
-                if row.state in (ReportState.RESOLVED, ReportState.CLOSED)
-                else None,
-                from_db(closed) if row.state is ReportState.CLOSED else None,
-                warning_label(row),
-                "是" if row.escalated_unacked else "",
-                answer,
-                "、".join(action_label(a) for a in row.period_actions),
-                progress_of([(ev["action"], ev["note"]) for ev in events]),
-                _brief(events, tz),
-            ]
-        )
+        book.row(_ledger_row(n, row, timelines.get(row.id, []), tz))
 
     book.table(EVENTS_SHEET, EVENT_HEADERS)
     for n, ev in enumerate(digest.events, start=1):
@@ -317,6 +242,46 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
     for chain, t in sorted(digest.by_chain.items()):
         book.row(_summary_row("产业链", chain or "—", t))
     return book.bytes()
+
+
+def _ledger_row(n: int, row: LedgerRow, events: list[Any], tz: ZoneInfo) -> list[Any]:
+    """Row `n` of 问题台账: the report, with the times and the 回访 answer its events give."""
+    accepted = next((ev["at"] for ev in events if ev["action"] == "accept"), None)
+    resolved = next((ev["at"] for ev in reversed(events) if ev["action"] == "resolve"), None)
+    closed = next(
+        (ev["at"] for ev in reversed(events) if ev["action"] in ("confirm", "auto_close")),
+        None,
+    )
+    answer = ""
+    for ev in events:
+        level = {"confirm": ev["note"] or "SATISFIED", "reopen": "UNSATISFIED"}.get(
+            ev["action"], "TIMEOUT" if ev["action"] == "auto_close" else ""
+        )
+        answer = SATISFACTION_LABELS.get(level, answer)
+    return [
+        n,
+        row.id,
+        row.enterprise_name,
+        row.credit_code,
+        region_name(row.region_code) or row.region_code,
+        row.chain,
+        _category(row.category),
+        row.title,
+        row.urgency.zh,
+        row.state.zh,
+        row.assignee,
+        row.created_at,
+        from_db(accepted),
+        row.due_at,
+        from_db(resolved) if row.state in (ReportState.RESOLVED, ReportState.CLOSED) else None,
+        from_db(closed) if row.state is ReportState.CLOSED else None,
+        warning_label(row),
+        "是" if row.escalated_unacked else "",
+        answer,
+        "、".join(action_label(a) for a in row.period_actions),
+        progress_of([(ev["action"], ev["note"]) for ev in events]),
+        _brief(events, tz),
+    ]
 
 
 def ledger_filename(digest: Digest) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..deadlines import DeadlineFlags
 from ..domain.vocabulary import ReportState, Urgency
 from .scope import DigestScope, Period
 
@@ -53,15 +54,8 @@ class PeriodEvent:
         return None
 
 
-@dataclass(frozen=True)
-class Flags:
-    due_soon: bool = False  # 临期
-    overdue: bool = False  # 超期
-    supervise: bool = False  # 督办
-
-    @property
-    def any(self) -> bool:
-        return self.due_soon or self.overdue or self.supervise
+# A row's 临期 / 超期 / 督办 marks, as the deadline rules compute them.
+Flags = DeadlineFlags
 
 
 @dataclass

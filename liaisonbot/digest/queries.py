@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .. import deadlines
 from ..clock import from_db, to_db
 from ..domain.vocabulary import ReportState, Urgency
 from ..store import Database
+from ..views import person_label
 from .model import (
     DONE_STATES,
     NOT_TAKEN,
@@ -32,16 +34,9 @@ from .model import (
     Tally,
     progress_of,
 )
-from .overdue import deadline_flags
 from .scope import DigestScope, Period
 
 _PENDING = [s.value for s in PENDING_STATES]
-
-
-def _person(user_id: int | None, full_name: str | None, username: str | None) -> str:
-    if user_id is None:
-        return ""
-    return full_name or (f"@{username}" if username else str(user_id))
 
 
 async def period_events(db: Database, scope: DigestScope, period: Period) -> list[PeriodEvent]:
@@ -93,7 +88,7 @@ async def ledger_rows(
             title=r["title"],
             urgency=_urgency(r["urgency"]),
             state=ReportState(r["state"]),
-            assignee=_person(r["assignee_id"], r["full_name"], r["username"]),
+            assignee=person_label(r["assignee_id"], r["full_name"], r["username"]),
             created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
             due_at=from_db(r["due_at"]),
         )
@@ -240,7 +235,7 @@ async def build_digest(
     ticking = [r for r in rows if r.working and r.due_at is not None]
     reminded = await overdue_reminders(db, [r for r in ticking if r.due_at <= now])  # type: ignore[operator]
     for row in ticking:
-        row.flags = deadline_flags(row.state, row.due_at, now, zone, reminded.get(row.id))
+        row.flags = deadlines.flags(row.state, row.due_at, now, zone, reminded.get(row.id))
     actions: dict[int, list[str]] = {}
     for ev in events:
         actions.setdefault(ev.report_id, []).append(ev.action)

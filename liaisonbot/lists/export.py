@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -25,21 +25,15 @@ from ..clock import from_db, to_db, utcnow
 from ..domain.codes import region_name
 from ..domain.vocabulary import Category, Channel, Mode, ReportState, Scope, Tier, Urgency
 from ..store import Database
+from ..views import person_label
+from ..workflow import WORKING_STATES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 CSV_DATETIME = "%Y-%m-%d %H:%M"
 
 RELATION_LABELS = {"UPSTREAM": "上游", "DOWNSTREAM": "下游"}
-OPEN_STATES = frozenset(
-    {
-        ReportState.SUBMITTED,
-        ReportState.ACCEPTED,
-        ReportState.IN_PROGRESS,
-        ReportState.NEED_INFO,
-        ReportState.ESCALATED,
-    }
-)
+OPEN_STATES = WORKING_STATES  # the ledger's 办理中: resolved items count as done
 DONE_STATES = frozenset({ReportState.RESOLVED, ReportState.CLOSED})
 # The workflow's actions as the ledger's 办理记录 names them (unknown actions print as stored).
 ACTION_LABELS = {
@@ -187,17 +181,9 @@ def _region(code: str) -> str:
     return region_name(code) or ""
 
 
-def _person(user_id: int | None, full_name: str | None, username: str | None) -> str:
-    if user_id is None:
-        return ""
-    if full_name:
-        return full_name
-    if username:
-        return f"@{username}"
-    return str(user_id)
-
-
-def _label(kind: type, value: str | None) -> str:
+def zh_label(kind: type, value: str | None) -> str:
+    """The Chinese label of a vocabulary value; an unknown value as stored, none as ""."""
+    """The Chinese label of a vocabulary `value`; an unknown one as stored, none as ""."""
     if not value:
         return ""
     try:
@@ -230,24 +216,7 @@ class _Sink:
 
     def table(self, title: str, headers: Sequence[str]) -> None:
         if self.xlsx:
-            from openpyxl.cell import WriteOnlyCell
-            from openpyxl.styles import Alignment, Font
-            from openpyxl.utils import get_column_letter
-
-            sheet = self._book.create_sheet(title)
-            sheet.freeze_panes = "A2"
-            for i, header in enumerate(headers, start=1):
-                width = WIDTHS.get(header, DEFAULT_WIDTH)
-                sheet.column_dimensions[get_column_letter(i)].width = width
-            cells = []
-            for header in headers:
-                cell = WriteOnlyCell(sheet, value=header)
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-                cells.append(cell)
-            sheet.append(cells)
-            self._sheet = sheet
-            self._date_cell = WriteOnlyCell
+            self._sheet = xlsx_sheet(self._book, title, headers)
             return
         self._close_csv()
         path = self.path if not self.paths else self.path.with_name(f"{self.path.stem}-{title}.csv")
@@ -258,19 +227,11 @@ class _Sink:
 
     def row(self, values: Sequence[Any]) -> None:
         if self.xlsx:
-            out = []
-            for value in values:
-                if isinstance(value, datetime):
-                    cell = self._date_cell(self._sheet, value=_local(value, self.tz))
-                    cell.number_format = DATETIME_FORMAT
-                    out.append(cell)
-                else:
-                    out.append(value)
-            self._sheet.append(out)
+            xlsx_row(self._sheet, values, self.tz)
             return
         self._writer.writerow(
             [
-                _local(v, self.tz).strftime(CSV_DATETIME) if isinstance(v, datetime) else v
+                local_time(v, self.tz).strftime(CSV_DATETIME) if isinstance(v, datetime) else v
                 for v in values
             ]
         )
@@ -288,11 +249,49 @@ class _Sink:
         return self.paths
 
 
-def _local(moment: datetime, tz: ZoneInfo) -> datetime:
+def local_time(moment: datetime, tz: ZoneInfo) -> datetime:
     """Excel has no time zones: the wall-clock time in `tz`, without tzinfo."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
+
+
+def xlsx_sheet(
+    book: Any, title: str, headers: Sequence[str], widths: Mapping[str, int] = WIDTHS
+) -> Any:
+    """A sheet of the write-only `book`: bold, centred `headers` on a frozen first row and
+    column widths by header (DEFAULT_WIDTH for those `widths` does not name)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for i, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = widths.get(header, DEFAULT_WIDTH)
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cells.append(cell)
+    sheet.append(cells)
+    return sheet
+
+
+def xlsx_row(sheet: Any, values: Sequence[Any], tz: ZoneInfo) -> None:
+    """One row of a write-only sheet; datetimes become Excel dates in `tz`."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, datetime):
+            cell = WriteOnlyCell(sheet, value=local_time(value, tz))
+            cell.number_format = DATETIME_FORMAT
+            out.append(cell)
+        else:
+            out.append(value)
+    sheet.append(out)
 
 
 # -- filters -------------------------------------------------------------------------------------
@@ -385,13 +384,13 @@ async def export_enterprises(
                     e["region_code"],
                     _region(e["region_code"]),
                     e["chain"],
-                    _label(Tier, e["tier"]),
+                    zh_label(Tier, e["tier"]),
                     ";".join(code for code, _ in own),
                     RELATION_LABELS.get(relations.pop(), "") if len(relations) == 1 else "",
                     "是" if e["specialized"] else "否",
                     e["size"],
                     e["liaison_officer_id"] if e["liaison_officer_id"] is not None else "",
-                    _person(e["liaison_officer_id"], e["full_name"], e["username"])
+                    person_label(e["liaison_officer_id"], e["full_name"], e["username"])
                     if e["full_name"] or e["username"]
                     else "",
                     ";".join(contacts.get(e["id"], [])),
@@ -452,7 +451,16 @@ async def export_ledger(
     if date_to is not None:
         where.clauses.append("r.created_at < ?")
         where.params.append(_bound(date_to, tz, end=True))
+    summary = await _ledger_sheet(db, sink, where, now)
+    await _events_sheet(db, sink, where)
+    _summary_sheet(sink, summary)
+    return sink.close()
 
+
+async def _ledger_sheet(
+    db: Database, sink: _Sink, where: _Where, now: datetime
+) -> dict[str, list[int]]:
+    """The 问题台账 sheet; returns per category [total, open, done, overdue] for 分类汇总."""
     summary: dict[str, list[int]] = {c.value: [0, 0, 0, 0] for c in Category}
     sink.table("问题台账", LEDGER_HEADERS)
     n = 0
@@ -502,17 +510,17 @@ async def export_ledger(
                     r["credit_code"],
                     _region(r["region_code"]),
                     r["chain"],
-                    _label(Category, r["category"]),
+                    zh_label(Category, r["category"]),
                     r["title"],
                     r["description"],
                     r["ask"],
                     r["impact"],
-                    _label(Urgency, r["urgency"]),
-                    _label(Scope, r["scope"]),
-                    _label(Mode, r["mode"]),
-                    _label(Channel, r["channel"]),
+                    zh_label(Urgency, r["urgency"]),
+                    zh_label(Scope, r["scope"]),
+                    zh_label(Mode, r["mode"]),
+                    zh_label(Channel, r["channel"]),
                     state.zh,
-                    _person(r["assignee_id"], r["assignee_name"], r["assignee_username"]),
+                    person_label(r["assignee_id"], r["assignee_name"], r["assignee_username"]),
                     from_db(r["created_at"]),
                     from_db(r["x_accepted_at"]),
                     due,
@@ -524,7 +532,10 @@ async def export_ledger(
                     r["last_note"] or "",
                 ]
             )
+    return summary
 
+
+async def _events_sheet(db: Database, sink: _Sink, where: _Where) -> None:
     sink.table("办理记录", EVENT_HEADERS)
     n = 0
     async with db.conn.execute(
@@ -542,20 +553,21 @@ async def export_ledger(
                     ev["enterprise_name"],
                     from_db(ev["at"]),
                     ACTION_LABELS.get(ev["action"], ev["action"]),
-                    _person(ev["actor_id"], ev["full_name"], ev["username"]),
-                    _label(ReportState, ev["from_state"]),
-                    _label(ReportState, ev["to_state"]),
+                    person_label(ev["actor_id"], ev["full_name"], ev["username"]),
+                    zh_label(ReportState, ev["from_state"]),
+                    zh_label(ReportState, ev["to_state"]),
                     ev["note"],
                 ]
             )
 
+
+def _summary_sheet(sink: _Sink, summary: dict[str, list[int]]) -> None:
     sink.table("分类汇总", SUMMARY_HEADERS)
     totals = [0, 0, 0, 0]
     for code, counts in summary.items():
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        sink.row([_label(Category, code), *counts, _rate(counts[2], counts[0])])
+        sink.row([zh_label(Category, code), *counts, _rate(counts[2], counts[0])])
     sink.row(["合计", *totals, _rate(totals[2], totals[0])])
-    return sink.close()
 
 
 def _rate(done: int, total: int) -> str:

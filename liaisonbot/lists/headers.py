@@ -96,6 +96,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     CONTACTS: ("联系人", "contacts", "企业联络人", "企业联系人", "联系人id", "contact"),
 }
+# The Chinese headers of an importable list, one per field, in the order of FIELDS.
+ZH_HEADERS: tuple[str, ...] = tuple(ALIASES[key][0] for key in FIELDS)
 
 # Columns an export writes for people to read; an import accepts and ignores them silently.
 IGNORED: tuple[str, ...] = (

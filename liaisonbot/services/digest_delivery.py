@@ -65,8 +65,9 @@ class Sender(Protocol):
         once its own retries are spent."""
         ...
 
-    async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
-        ...
+    async def send_document(
+        self, chat_id: int, filename: str, data: bytes, caption: str
+    ) -> None: ...
 
 
 @dataclass(frozen=True)

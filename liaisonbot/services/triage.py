@@ -24,7 +24,7 @@ from ..domain.models import Enterprise, Report, ReportEvent
 from ..domain.vocabulary import Category, ReportState, Role, Scope, Urgency
 from ..errors import BadArgument, NotAllowed, NotReporter, ReportNotFound, StaleState
 from ..store import Database, UnitOfWork
-from ..workflow import Action, Activity, check_activity, next_state
+from ..workflow import WORKING_STATES, Action, Activity, check_activity, next_state
 
 
 class Seat(StrEnum):
@@ -114,6 +114,33 @@ async def _authorize(uow: UnitOfWork, actor_id: int, enterprise: Enterprise, sea
     grants = await uow.people.roles_of(actor_id)
     if not covers(grants, enterprise, *SEAT_ROLES[seat]):
         raise NotAllowed()
+
+
+async def _load_as(
+    uow: UnitOfWork, report_id: int, actor_id: int, seat: Seat
+) -> tuple[Report, Enterprise]:
+    """The report and its enterprise, once the actor is known to work on it from `seat`."""
+    report, enterprise = await _load(uow, report_id)
+    await _authorize(uow, actor_id, enterprise, seat)
+    return report, enterprise
+
+
+async def _other_report(
+    uow: UnitOfWork,
+    actor_id: int,
+    report_id: int,
+    other_id: int,
+    states: frozenset[ReportState] | None = None,
+) -> Report:
+    """A second report named by the actor (merge target, link): another one, in one of `states`
+    if given, that the actor may work on in the liaison group."""
+    other = await uow.reports.get(other_id)
+    if other is None or other_id == report_id or (states is not None and other.state not in states):
+        raise BadArgument(value=str(other_id))
+    other_enterprise = await uow.enterprises.get(other.enterprise_id)
+    assert other_enterprise is not None
+    await _authorize(uow, actor_id, other_enterprise, Seat.GROUP)
+    return other
 
 
 async def _reporter_side(uow: UnitOfWork, actor_id: int, report: Report) -> None:
@@ -220,8 +247,7 @@ async def _officer_move(
     details: dict[str, str] | None = None,
 ) -> Change:
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, seat)
+        report, _ = await _load_as(uow, report_id, actor_id, seat)
         return await _move(uow, report, action, actor_id, expected, now, note, sets, details)
 
 
@@ -243,8 +269,7 @@ async def accept(
     """受理: confirm urgency and scope (category is changed by `recategorize`); sets the due date.
     The officer who accepts becomes the assignee if nobody was."""
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, seat)
+        report, _ = await _load_as(uow, report_id, actor_id, seat)
         urgency = urgency or report.content.urgency
         scope = scope or report.content.scope
         due = deadlines.due_date(now, urgency, zone)
@@ -439,14 +464,8 @@ async def merge(
 ) -> Change:
     """已合并: a duplicate of `target_id`, which must be an open report the actor may work on."""
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, Seat.GROUP)
-        target = await uow.reports.get(target_id)
-        if target is None or target_id == report_id or target.state not in _OPEN_TARGET:
-            raise BadArgument(value=str(target_id))
-        target_enterprise = await uow.enterprises.get(target.enterprise_id)
-        assert target_enterprise is not None
-        await _authorize(uow, actor_id, target_enterprise, Seat.GROUP)
+        report, _ = await _load_as(uow, report_id, actor_id, Seat.GROUP)
+        await _other_report(uow, actor_id, report_id, target_id, _OPEN_TARGET)
         await uow.triage.add_link(report_id, target_id, actor_id, now)
         return await _move(
             uow,
@@ -461,15 +480,7 @@ async def merge(
         )
 
 
-_OPEN_TARGET = frozenset(
-    {
-        ReportState.SUBMITTED,
-        ReportState.ACCEPTED,
-        ReportState.IN_PROGRESS,
-        ReportState.NEED_INFO,
-        ReportState.ESCALATED,
-    }
-)
+_OPEN_TARGET = WORKING_STATES
 
 
 async def rate(
@@ -550,8 +561,7 @@ async def assign(
 ) -> Change:
     """Take it (no assignee given) or assign it to another officer who covers the enterprise."""
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, seat)
+        report, enterprise = await _load_as(uow, report_id, actor_id, seat)
         target = actor_id if assignee_id is None else assignee_id
         if target != actor_id and not covers(
             await uow.people.roles_of(target), enterprise, Role.OFFICER
@@ -583,8 +593,7 @@ async def add_note(
     """A progress note; internal unless `public` (then the reporter is told)."""
     text = _text(text, "note")
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, seat)
+        report, _ = await _load_as(uow, report_id, actor_id, seat)
         return await _amend(
             uow,
             report,
@@ -609,8 +618,7 @@ async def recategorize(
 ) -> Change:
     """Change the category; the event keeps both (old → new) and the enterprise is told."""
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, seat)
+        report, _ = await _load_as(uow, report_id, actor_id, seat)
         old = report.content.category
         if old == category:
             raise BadArgument(value=category.value)
@@ -632,14 +640,8 @@ async def link(
 ) -> Change:
     """Several enterprises, one problem: link two reports (both must be the actor's to work)."""
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, Seat.GROUP)
-        other = await uow.reports.get(other_id)
-        if other is None or other_id == report_id:
-            raise BadArgument(value=str(other_id))
-        other_enterprise = await uow.enterprises.get(other.enterprise_id)
-        assert other_enterprise is not None
-        await _authorize(uow, actor_id, other_enterprise, Seat.GROUP)
+        report, _ = await _load_as(uow, report_id, actor_id, Seat.GROUP)
+        await _other_report(uow, actor_id, report_id, other_id)
         if not await uow.triage.add_link(report_id, other_id, actor_id, now):
             raise BadArgument(value=str(other_id))
         return await _amend(
@@ -669,8 +671,7 @@ async def extend(
     """Move the due date by `days` working days (30 in all at most), with a recorded reason."""
     reason = _text(reason, "reason")
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, seat)
+        report, _ = await _load_as(uow, report_id, actor_id, seat)
         row = await uow.triage.triage_row(report_id)
         assert row is not None
         already = int(row["extension_days"] or 0)  # type: ignore[call-overload]
@@ -696,8 +697,7 @@ async def extend(
 async def acknowledge(db: Database, report_id: int, actor_id: int, *, now: datetime) -> Change:
     """An official in the escalation group records having seen the item (once per person)."""
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, Seat.ESCALATION)
+        report, _ = await _load_as(uow, report_id, actor_id, Seat.ESCALATION)
         check_activity(report.state, Activity.ACKNOWLEDGE)
         if not await uow.triage.add_ack(report_id, actor_id, now):
             raise BadArgument(value="ack")
@@ -714,8 +714,7 @@ async def preflight(
 ) -> Report:
     """Refuse now what `step` would refuse later, before a panel or a question is shown."""
     async with UnitOfWork(db) as uow:
-        report, enterprise = await _load(uow, report_id)
-        await _authorize(uow, actor_id, enterprise, seat)
+        report, _ = await _load_as(uow, report_id, actor_id, seat)
         _check_expected(report, expected)
         if isinstance(step, Action):
             next_state(report.state, step)

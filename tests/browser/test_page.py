@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from liaisonbot.sandbox import SandboxClient
-from liaisonbot.sandbox.launcher import sandbox_with_bot
 from liaisonbot.sandbox.scene import CONTACT, LIAISON_GROUP, OFFICER
 from tests.browser.conftest import Page, chromium_page
-from tests.e2e.conftest import E2E
+from tests.e2e.conftest import E2E, running_e2e
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -72,24 +70,15 @@ async def open_chat(page: Page, title: str, header: str | None = None) -> None:
 async def test_contact_reports_and_officer_accepts_in_the_page(tmp_path: Path) -> None:
     if shutil.which("chromium") is None:
         pytest.skip("chromium is not installed (apt-get install chromium); browser test skipped")
-    db_path, log_path = tmp_path / "e2e.db", tmp_path / "bot.log"
-    async with (
-        sandbox_with_bot(db_path, log_path=log_path) as (sandbox, process),
-        SandboxClient(sandbox.base_url) as client,
-    ):
-        harness = E2E(sandbox, client, db_path, log_path, process)
-        try:
-            await harness.wait_ready()
-            url = f"{sandbox.base_url}/"
-            async with chromium_page(url, tmp_path / "chromium", tmp_path / "chromium.log") as page:
-                await page.until(
-                    f"location.href === {url!r} && document.readyState === 'complete'",
-                    "the sandbox page loaded",
-                )
-                await page.js(HELPERS)
-                await story(page, harness, tmp_path)
-        finally:
-            await harness.stop()
+    async with running_e2e(tmp_path) as harness:
+        url = f"{harness.sandbox.base_url}/"
+        async with chromium_page(url, tmp_path / "chromium", tmp_path / "chromium.log") as page:
+            await page.until(
+                f"location.href === {url!r} && document.readyState === 'complete'",
+                "the sandbox page loaded",
+            )
+            await page.js(HELPERS)
+            await story(page, harness, tmp_path)
 
 
 async def story(page: Page, e2e: E2E, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -268,9 +269,9 @@ def _and(*predicates: Predicate) -> Predicate:
     return predicate
 
 
-@pytest.fixture
-async def e2e(tmp_path: Path) -> AsyncIterator[E2E]:
-    started = time.monotonic()
+@asynccontextmanager
+async def running_e2e(tmp_path: Path) -> AsyncIterator[E2E]:
+    """The sandbox and the bot process on a database in `tmp_path`, ready for a story."""
     db_path, log_path = tmp_path / "e2e.db", tmp_path / "bot.log"
     async with (
         sandbox_with_bot(db_path, log_path=log_path) as (sandbox, process),
@@ -279,7 +280,14 @@ async def e2e(tmp_path: Path) -> AsyncIterator[E2E]:
         harness = E2E(sandbox, client, db_path, log_path, process)
         try:
             await harness.wait_ready()
-            harness.timings["ready"] = time.monotonic() - started
             yield harness
         finally:
             await harness.stop()  # the process of the latest (re)start
+
+
+@pytest.fixture
+async def e2e(tmp_path: Path) -> AsyncIterator[E2E]:
+    started = time.monotonic()
+    async with running_e2e(tmp_path) as harness:
+        harness.timings["ready"] = time.monotonic() - started
+        yield harness

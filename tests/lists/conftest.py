@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from liaisonbot.lists.headers import ZH_HEADERS
 from liaisonbot.store import Database
 
 # Real enterprises' public credit codes (DESIGN.md test vectors) and one with a wrong check char.
@@ -22,19 +23,7 @@ BAD_CODE = "91350100M000100Y4Z"
 NOW = datetime(2020, 3, 2, 1, 0, tzinfo=UTC)
 LATER = datetime(2020, 3, 9, 1, 0, tzinfo=UTC)
 
-HEADER = [
-    "企业名称",
-    "统一社会信用代码",
-    "地区代码",
-    "产业链",
-    "企业类型",
-    "配套龙头企业",
-    "上下游",
-    "专精特新",
-    "企业规模",
-    "联络员",
-    "联系人",
-]
+HEADER = list(ZH_HEADERS)
 
 
 def good_rows() -> list[list[Any]]:

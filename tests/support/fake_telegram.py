@@ -22,12 +22,16 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    # uploaded files (sendDocument…): part name -> (file name, content)
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 @dataclass
 class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # file_id -> content, for getFile and the download that follows it
+    files: dict[str, bytes] = field(default_factory=dict)
     # chat id -> the error every send to that chat answers (a migrated group, a kicked bot)
     fail_chat: dict[int, dict[str, Any]] = field(default_factory=dict)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
@@ -52,9 +56,21 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download: https://…/file/bot<token>/<file_path>
+            file_id = url.rsplit("/", 1)[-1]
+            self.calls.append(Call("download", {"file_id": file_id}))
+            if file_id not in self.files:
+                return 404, b"Not Found"
+            return 200, self.files[file_id]
         api_method = url.rsplit("/", 1)[-1]
         params = _decode(request_data.json_parameters) if request_data else {}
         call = Call(api_method, params)
+        if request_data is not None and request_data.contains_files:
+            for part, value in request_data.multipart_data.items():
+                name, content = value[0], value[1]
+                if not isinstance(content, bytes):
+                    content = content.read()
+                call.uploads[part] = (name or "", content)
         self.calls.append(call)
         chat = params.get("chat_id")
         if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit():
@@ -78,6 +94,14 @@ class RecordingRequest(BaseRequest):
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
+        if method == "getFile":
+            file_id = str(params.get("file_id", ""))
+            content = self.files.get(file_id)
+            result = {"file_id": file_id, "file_unique_id": f"u{file_id}"}
+            if content is not None:
+                result["file_size"] = len(content)
+                result["file_path"] = f"documents/{file_id}"
+            return result
         if method in ("sendMessage", "sendDocument", "sendPhoto"):
             return self._message(params, next(self._message_ids))
         if method in ("editMessageText", "editMessageReplyMarkup"):

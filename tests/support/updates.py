@@ -66,7 +66,9 @@ class UpdateFactory:
             {"update_id": next(self.update_ids), "edited_message": message}, self.bot
         )
 
-    def document(self, person: Person, file_id: str, file_name: str) -> Update:
+    def document(
+        self, person: Person, file_id: str, file_name: str, file_size: int | None = None
+    ) -> Update:
         message = self.message_dict(person, "")
         del message["text"]
         message["document"] = {
@@ -74,6 +76,8 @@ class UpdateFactory:
             "file_unique_id": f"u{file_id}",
             "file_name": file_name,
         }
+        if file_size is not None:
+            message["document"]["file_size"] = file_size
         return Update.de_json({"update_id": next(self.update_ids), "message": message}, self.bot)
 
     def press(

@@ -9,8 +9,7 @@ from pathlib import Path
 from handlers import reminder_jobs
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.store import Database
-from tests.conftest import CONTACT, GROUP_ID, NOW, OFFICER, Bot, Clock
-from tests.triage.conftest import start_triage_bot
+from tests.conftest import CONTACT, GROUP_ID, NOW, OFFICER, Bot, Clock, make_settings, start_bot
 from tests.triage.helpers import (
     OFFICIAL,
     accept,
@@ -57,14 +56,14 @@ async def test_reminders_survive_a_restart_without_repeating(
     tmp_path: Path, db: Database, triage_world: object
 ) -> None:
     clock = Clock(NOW)
-    first = await start_triage_bot(tmp_path, db, clock)
+    first = await start_bot(make_settings(tmp_path), db, clock)
     report_id, card_id = await file_report(first)
     await accept(first, report_id, card_id, pick="U0")
     clock.now = NOW + timedelta(days=1, minutes=1)
     assert (await run(first)).sent == {"overdue": 1}
     await first.app.shutdown()
 
-    second = await start_triage_bot(tmp_path, db, clock)
+    second = await start_bot(make_settings(tmp_path), db, clock)
     await second.app.post_init(second.app)  # schedules the jobs again
     jobs = second.app.job_queue.get_jobs_by_name(reminder_jobs.JOB_NAME)  # type: ignore[union-attr]
     assert len(jobs) == 1

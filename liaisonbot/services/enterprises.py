@@ -1,0 +1,352 @@
+"""Enterprises in the chat: finding one by name or credit code, the one-to-one liaison officer,
+the enterprise a report is held up by, and enterprise lists sent to the bot awaiting confirmation.
+
+Choices (documented in docs/architecture.md):
+
+- Search: a valid credit code finds that enterprise; otherwise the name is matched as a substring,
+  and, failing that, tolerantly: the query without spaces and without the legal-form words
+  (股份有限公司, 有限责任公司, 有限公司, 集团, 股份, 公司 …) is looked for in the names without
+  spaces, so `比亚迪` and `比亚迪集团` both find `比亚迪股份有限公司`. An exact name wins alone.
+- `/assign`: admins only. The officer (user id or @username the bot has seen) gets an `officer`
+  grant on the enterprise's (region code, chain) when none of theirs covers it, as an import does.
+  Reports already filed keep their assignee; new ones go to the new officer.
+- Blocked by: an officer covering the report's enterprise (or an admin) names any registered
+  enterprise (a supplier elsewhere is the usual case); the step is an event `blocked_by` on the
+  report's timeline.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..clock import to_db
+from ..domain.access import covers, is_admin
+from ..domain.codes import InvalidCode, validate_credit_code
+from ..domain.models import Enterprise, ReportEvent, RoleGrant
+from ..domain.vocabulary import Role
+from ..errors import DomainError, NotAllowed, ReportNotFound
+from ..store import Database, UnitOfWork
+from ..store.enterprise_lists import EnterpriseListRepository
+from ..store.enterprises import enterprise_from_row
+
+MAX_CANDIDATES = 200
+UPLOAD_TTL = timedelta(hours=24)
+BLOCKED_BY = "blocked_by"
+
+# Legal-form words, longest first, removed from a query for the tolerant match.
+_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "集团股份有限公司",
+    "有限公司",
+    "集团公司",
+    "股份公司",
+    "集团",
+    "股份",
+    "公司",
+    "有限",
+    "(中国)",
+    "(集团)",
+)
+_SPACES = re.compile(r"\s+")
+
+
+class UnknownPerson(DomainError):
+    code = "unknown_person"
+
+
+class NotAnOfficer(DomainError):
+    code = "not_an_officer"
+
+
+class SameEnterprise(DomainError):
+    code = "blocked_by_self"
+
+
+# -- finding -------------------------------------------------------------------------------------
+
+
+def name_core(text: str) -> str:
+    """A name or query without spaces and legal-form words: `比亚迪 股份有限公司` → `比亚迪`."""
+    core = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    changed = True
+    while changed and core:
+        changed = False
+        for word in sorted(_SUFFIXES, key=len, reverse=True):
+            if word in core and core != word:
+                core = core.replace(word, "")
+                changed = True
+    return core
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def find_enterprises(db: Database, query: str) -> list[Enterprise]:
+    """Enterprises matching a credit code or a name (see the module's rules), best first.
+
+    Not filtered by who asks: callers keep those the viewer may see.
+    """
+    text = unicodedata.normalize("NFKC", query).strip()
+    if not text:
+        return []
+    try:
+        code = validate_credit_code(text)
+    except InvalidCode:
+        code = None
+    if code is not None:
+        row = await db.fetch_one("SELECT * FROM enterprises WHERE credit_code = ?", (code,))
+        return [enterprise_from_row(row)] if row else []
+    exact = await db.fetch_all("SELECT * FROM enterprises WHERE name = ? ORDER BY id", (text,))
+    if exact:
+        return [enterprise_from_row(r) for r in exact]
+    rows = await db.fetch_all(
+        "SELECT * FROM enterprises WHERE name LIKE ? ESCAPE '\\' ORDER BY length(name), id LIMIT ?",
+        (_like(text), MAX_CANDIDATES),
+    )
+    if not rows:
+        core = name_core(text)
+        if not core:
+            return []
+        rows = await db.fetch_all(
+            "SELECT * FROM enterprises"
+            " WHERE replace(replace(name, ' ', ''), '\u3000', '') LIKE ? ESCAPE '\\'"
+            " ORDER BY length(name), id LIMIT ?",
+            (_like(core), MAX_CANDIDATES),
+        )
+    found = [enterprise_from_row(r) for r in rows]
+    # One whose name reduces to the same core as the query is the one meant.
+    same = [e for e in found if name_core(e.name) == name_core(text)]
+    return same if len(same) == 1 else found
+
+
+async def resolve_person(db: Database, text: str) -> int:
+    """A Telegram user id, or @username of someone the bot has seen; UnknownPerson otherwise."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if value.isdigit() and 0 < int(value) < 2**63:
+        return int(value)
+    name = value.removeprefix("@")
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
+        found = await EnterpriseListRepository(db.conn).users_by_username([name])
+        if name.lower() in found:
+            return found[name.lower()]
+    raise UnknownPerson(person=value)
+
+
+# -- the one-to-one liaison officer -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assigned:
+    enterprise: Enterprise
+    officer_id: int
+    previous_id: int | None
+    granted: bool  # an officer grant was added for the enterprise's region and chain
+
+
+async def assign_officer(
+    db: Database, actor_id: int, enterprise_id: int, officer_id: int, now: datetime
+) -> Assigned:
+    """Make `officer_id` the enterprise's liaison officer (admins only); see the module's rules."""
+    async with UnitOfWork(db) as uow:
+        if not is_admin(await uow.people.roles_of(actor_id)):
+            raise NotAllowed()
+        enterprise = await uow.enterprises.get(enterprise_id)
+        if enterprise is None:
+            raise NotAllowed()
+        grants = await uow.people.roles_of(officer_id)
+        granted = False
+        if not covers([g for g in grants if g.role is Role.OFFICER], enterprise, Role.OFFICER):
+            granted = await uow.people.grant(
+                RoleGrant(
+                    user_id=officer_id,
+                    role=Role.OFFICER,
+                    region_prefix=enterprise.region_code,
+                    chain=enterprise.chain,
+                ),
+                actor_id,
+                now,
+            )
+        previous = enterprise.liaison_officer_id
+        if previous != officer_id:
+            conn = uow.enterprises.conn
+            await conn.execute(
+                "UPDATE enterprises SET liaison_officer_id = ?, updated_at = ? WHERE id = ?",
+                (officer_id, to_db(now), enterprise_id),
+            )
+            await conn.execute(
+                "INSERT INTO enterprise_changes (enterprise_id, import_id, field, old, new,"
+                " changed_at) VALUES (?, NULL, 'liaison_officer_id', ?, ?, ?)",
+                (
+                    enterprise_id,
+                    None if previous is None else str(previous),
+                    str(officer_id),
+                    to_db(now),
+                ),
+            )
+        return Assigned(
+            enterprise.model_copy(update={"liaison_officer_id": officer_id}),
+            officer_id,
+            previous,
+            granted,
+        )
+
+
+# -- blocked by ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Blocked:
+    report_id: int
+    enterprise: Enterprise  # the report's own enterprise
+    blocked_by: Enterprise | None  # None: cleared
+
+
+async def set_blocked_by(
+    db: Database,
+    actor_id: int,
+    report_id: int,
+    blocking_id: int | None,
+    now: datetime,
+) -> Blocked:
+    """Name (or with None clear) the enterprise that holds up a report; an event records it."""
+    async with UnitOfWork(db) as uow:
+        report = await uow.reports.get(report_id)
+        enterprise = await uow.enterprises.get(report.enterprise_id) if report else None
+        grants = await uow.people.roles_of(actor_id)
+        if report is None or enterprise is None or not covers(grants, enterprise, Role.OFFICER):
+            raise ReportNotFound(number=report_id)
+        blocking = None
+        if blocking_id is not None:
+            if blocking_id == enterprise.id:
+                raise SameEnterprise()
+            blocking = await uow.enterprises.get(blocking_id)
+            if blocking is None:
+                raise ReportNotFound(number=report_id)
+        await uow.reports.conn.execute(
+            "UPDATE reports SET blocked_by_enterprise_id = ?, updated_at = ? WHERE id = ?",
+            (blocking_id, to_db(now), report_id),
+        )
+        await uow.reports.add_event(
+            ReportEvent(
+                report_id=report_id,
+                actor_id=actor_id,
+                at=now,
+                action=BLOCKED_BY,
+                from_state=report.state,
+                to_state=report.state,
+                note=f"{blocking.name} {blocking.credit_code}" if blocking else "",
+            )
+        )
+        return Blocked(report_id, enterprise, blocking)
+
+
+# -- enterprise lists sent in the chat -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    token: str
+    user_id: int
+    chat_id: int
+    message_id: int | None
+    file_name: str
+    content: bytes
+    can_apply: bool
+    can_apply_valid: bool
+    status: str
+    created_at: str
+
+
+async def save_upload(
+    db: Database,
+    *,
+    user_id: int,
+    chat_id: int,
+    file_name: str,
+    content: bytes,
+    can_apply: bool,
+    can_apply_valid: bool,
+    now: datetime,
+) -> str:
+    """Keep a checked list until its admin decides; an older pending list of theirs is dropped."""
+    token = secrets.token_urlsafe(9)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE list_uploads SET status = 'superseded', decided_at = ?"
+            " WHERE user_id = ? AND status = 'pending'",
+            (to_db(now), user_id),
+        )
+        await conn.execute(
+            "INSERT INTO list_uploads (token, user_id, chat_id, file_name, content, can_apply,"
+            " can_apply_valid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                token,
+                user_id,
+                chat_id,
+                file_name,
+                content,
+                int(can_apply),
+                int(can_apply_valid),
+                to_db(now),
+            ),
+        )
+    return token
+
+
+async def set_upload_message(db: Database, token: str, message_id: int) -> None:
+    await db.write("UPDATE list_uploads SET message_id = ? WHERE token = ?", (message_id, token))
+
+
+async def upload(db: Database, token: str) -> Upload | None:
+    row = await db.fetch_one("SELECT * FROM list_uploads WHERE token = ?", (token,))
+    if row is None:
+        return None
+    return Upload(
+        token=row["token"],
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        file_name=row["file_name"],
+        content=bytes(row["content"]),
+        can_apply=bool(row["can_apply"]),
+        can_apply_valid=bool(row["can_apply_valid"]),
+        status=row["status"],
+        created_at=row["created_at"],
+    )
+
+
+async def claim_upload(db: Database, token: str, user_id: int, now: datetime) -> bool:
+    """Move a pending, unexpired list of this admin to 'applying'; False if another press won,
+    it was decided already, or it expired."""
+    count = await db.write(
+        "UPDATE list_uploads SET status = 'applying' WHERE token = ? AND user_id = ?"
+        " AND status = 'pending' AND created_at >= ?",
+        (token, user_id, to_db(now - UPLOAD_TTL)),
+    )
+    return count == 1
+
+
+async def finish_upload(
+    db: Database, token: str, status: str, now: datetime, import_id: int | None = None
+) -> None:
+    await db.write(
+        "UPDATE list_uploads SET status = ?, import_id = ?, decided_at = ?,"
+        " content = CASE WHEN ? = 'pending' THEN content ELSE x'' END WHERE token = ?",
+        (status, import_id, to_db(now), status, token),
+    )
+
+
+async def cancel_upload(db: Database, token: str, user_id: int, now: datetime) -> bool:
+    count = await db.write(
+        "UPDATE list_uploads SET status = 'cancelled', decided_at = ?, content = x''"
+        " WHERE token = ? AND user_id = ? AND status = 'pending'",
+        (to_db(now), token, user_id),
+    )
+    return count == 1
