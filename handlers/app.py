@@ -28,6 +28,7 @@ from telegram.request import BaseRequest
 
 from liaisonbot.config import Settings
 from liaisonbot.store import Database
+from liaisonbot.store.updates import UpdateLog
 
 from . import (
     digest,
@@ -106,13 +107,14 @@ class LiaisonApplication(Application):  # type: ignore[type-arg]
         if not isinstance(update, Update) or deps is None:
             await super().process_update(update)
             return
+        handled = UpdateLog(deps.db)
         if self._high_water is None:
-            self._high_water = await deps.db_max_update_id()
-        if update.update_id <= self._high_water and await deps.update_seen(update.update_id):
+            self._high_water = await handled.highest()
+        if update.update_id <= self._high_water and await handled.seen(update.update_id):
             log.info("update %s was handled before; skipped", update.update_id)
             return
         await super().process_update(update)
-        await deps.mark_update(update.update_id)
+        await handled.mark(update.update_id, deps.now())
         self._high_water = max(self._high_water, update.update_id)
 
 
@@ -211,6 +213,7 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     deps: Deps = application.bot_data["deps"]
     await deps.db.open()  # migrates; a no-op when the caller opened it already
+    await UpdateLog(deps.db).forget_old(deps.now())
     await register_commands(application)
     await deliver_pending(application.bot, application.bot_data["deps"])
     await digest_jobs.on_startup(application)

@@ -10,11 +10,10 @@ from telegram import Update, User
 from telegram.ext import ContextTypes
 
 from liaisonbot import views
-from liaisonbot.clock import to_db, utcnow
+from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
 from liaisonbot.services import people
 from liaisonbot.store import Database
-from liaisonbot.store.updates import UpdateLog
 
 
 @dataclass
@@ -29,19 +28,6 @@ class Deps:
 
     def now(self) -> datetime:
         return self.clock()
-
-    async def db_max_update_id(self) -> int:
-        row = await self.db.fetch_one("SELECT COALESCE(MAX(update_id), 0) FROM processed_updates")
-        return int(row[0]) if row else 0
-
-    async def update_seen(self, update_id: int) -> bool:
-        return await UpdateLog(self.db.conn).seen(update_id)
-
-    async def mark_update(self, update_id: int) -> None:
-        await self.db.write(
-            "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
-            (update_id, to_db(self.now())),
-        )
 
     async def language_of(self, user_id: int | None) -> str:
         if user_id is None:

@@ -101,12 +101,8 @@ async def _region_choices(db: Database, grants: list[RoleGrant]) -> list[str]:
         if len(prefix) >= 6:
             continue
         width = {0: 2, 2: 4, 4: 6}[len(prefix)]
-        rows = await db.fetch_all(
-            "SELECT DISTINCT substr(region_code, 1, ?) AS code FROM enterprises"
-            " WHERE region_code >= ? AND region_code < ? ORDER BY 1 LIMIT ?",
-            (width, prefix, prefix + "\uffff" if prefix else "\uffff", MAX_REGION_BUTTONS),
-        )
-        children += [r["code"] for r in rows if r["code"] not in prefixes]
+        codes = await views.region_codes_under(db, prefix, width, MAX_REGION_BUTTONS)
+        children += [code for code in codes if code not in prefixes]
     return (prefixes + children)[:MAX_REGION_BUTTONS]
 
 
@@ -122,12 +118,7 @@ async def _chain_choices(db: Database, grants: list[RoleGrant], region: str) -> 
     allowed = _allowed_chains(grants, region)
     if allowed is not None:
         return sorted(allowed)[:MAX_CHAINS]
-    rows = await db.fetch_all(
-        "SELECT DISTINCT chain FROM enterprises WHERE region_code >= ? AND region_code < ?"
-        " AND chain != '' ORDER BY chain LIMIT ?",
-        (region, region + "\uffff" if region else "\uffff", MAX_CHAINS),
-    )
-    return [r["chain"] for r in rows]
+    return await views.chains_in_region(db, region, MAX_CHAINS)
 
 
 def _refusal(lang: str, exc: DomainError) -> str:

@@ -12,7 +12,6 @@ from .drafts import DraftRepository
 from .enterprises import EnterpriseRepository
 from .people import PeopleRepository
 from .reports import ReportRepository, TriageRepository
-from .updates import UpdateLog
 
 
 class UnitOfWork:
@@ -23,7 +22,6 @@ class UnitOfWork:
     reports: ReportRepository
     triage: TriageRepository
     drafts: DraftRepository
-    updates: UpdateLog
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -37,7 +35,6 @@ class UnitOfWork:
         self.reports = ReportRepository(conn)
         self.triage = TriageRepository(conn)
         self.drafts = DraftRepository(conn)
-        self.updates = UpdateLog(conn)
         return self
 
     async def __aexit__(
