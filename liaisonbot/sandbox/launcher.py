@@ -71,19 +71,26 @@ async def stop_bot_process(process: asyncio.subprocess.Process) -> None:
         await process.wait()
 
 
-async def seed(db_path: Path) -> None:
+async def seed(db_path: Path, *, with_reports: bool = True) -> None:
     db = await Database(db_path).open()
     try:
-        await scene.seed_database(db, utcnow())
+        await scene.seed_database(db, utcnow(), with_reports=with_reports)
     finally:
         await db.close()
 
 
 @contextlib.asynccontextmanager
 async def sandbox_with_bot(
-    db_path: Path, port: int = 0, *, log_path: Path | None = None, lang: str = "zh"
+    db_path: Path,
+    port: int = 0,
+    *,
+    log_path: Path | None = None,
+    lang: str = "zh",
+    with_reports: bool = True,
 ) -> AsyncIterator[tuple[Sandbox, asyncio.subprocess.Process]]:
-    await seed(db_path)
+    """The scene seeded, the server running and the bot started against it. End-to-end stories
+    start from the scene without its demo reports (`with_reports=False`)."""
+    await seed(db_path, with_reports=with_reports)
     async with running_sandbox(port=port, seed=scene.seed_world) as sandbox:
         process = await start_bot_process(sandbox, db_path, log_path=log_path, lang=lang)
         try:

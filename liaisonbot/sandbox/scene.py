@@ -9,12 +9,13 @@ roles and bound groups in the bot's database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ..digest.scope import DigestScope
-from ..domain.models import Enterprise, LiaisonGroup, RoleGrant
-from ..domain.vocabulary import Role, Tier
-from ..services import people, subscriptions
+from ..domain.models import Enterprise, LiaisonGroup, ReportContent, RoleGrant
+from ..domain.vocabulary import Category, Role, Scope, Tier, Urgency
+from ..services import intake, people, subscriptions, triage
 from ..store import Database, UnitOfWork
 from .state import SandboxWorld
 
@@ -100,8 +101,9 @@ def seed_world(world: SandboxWorld) -> None:
         )
 
 
-async def seed_database(db: Database, now: datetime) -> None:
-    """The bot's side: the list, contacts, roles and bound groups. Safe to run again."""
+async def seed_database(db: Database, now: datetime, *, with_reports: bool = True) -> None:
+    """The bot's side: the list, contacts, roles, bound groups, the official's digest and (for
+    the demo) a few reports under way. Safe to run again."""
     async with UnitOfWork(db) as uow:
         leading, _ = await uow.enterprises.upsert(LEADING, now)
         assert leading.id is not None
@@ -143,4 +145,52 @@ async def seed_database(db: Database, now: datetime) -> None:
         owner_id=OFFICIAL.id,
         scope=DigestScope(region_prefix="35"),
         now=now,
+    )
+    if with_reports:
+        await seed_reports(db, now)
+
+
+async def seed_reports(db: Database, now: datetime) -> None:
+    """A few items already under way, so that cards, /queue, /my and the digest show something
+    at once: one in progress, one waiting to be accepted. Only into a database with no reports.
+    Their cards are posted by the bot itself when it starts (pending deliveries)."""
+    if await db.fetch_one("SELECT 1 FROM reports LIMIT 1") is not None:
+        return
+    in_progress = await intake.submit_report(
+        db,
+        reporter_id=CONTACT.id,
+        content=ReportContent(
+            category=Category.SUP,
+            title="上游铸件厂未复工，缺少壳体毛坯",
+            description="配套的铸件厂因用工不足尚未复工，壳体毛坯库存仅够三天，影响闽都汽车总装线。",
+            ask="协调铸件厂尽快复工，或对接替代供应商",
+            urgency=Urgency.HIGH,
+            scope=Scope.CROSS_REGION,
+        ),
+        source_key="scene:1",
+        now=now - timedelta(days=2),
+    )
+    await triage.accept(
+        db,
+        in_progress.report_id,
+        OFFICER.id,
+        expected=None,
+        now=now - timedelta(days=2),
+        zone=ZoneInfo("Asia/Shanghai"),
+    )
+    await triage.sign(
+        db, in_progress.report_id, OFFICER.id, expected=None, now=now - timedelta(days=1)
+    )
+    await intake.submit_report(
+        db,
+        reporter_id=CONTACT_2.id,
+        content=ReportContent(
+            category=Category.LAB,
+            title="外省返岗员工隔离期满后仍无法进厂",
+            description="约 120 名外省返岗员工已满隔离期，园区仍要求额外证明，产线缺员三成。",
+            ask="明确返岗员工进园区所需材料",
+            urgency=Urgency.URGENT,
+        ),
+        source_key="scene:2",
+        now=now - timedelta(hours=3),
     )

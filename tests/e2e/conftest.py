@@ -270,11 +270,14 @@ def _and(*predicates: Predicate) -> Predicate:
 
 
 @asynccontextmanager
-async def running_e2e(tmp_path: Path) -> AsyncIterator[E2E]:
+async def running_e2e(tmp_path: Path, *, with_reports: bool = False) -> AsyncIterator[E2E]:
     """The sandbox and the bot process on a database in `tmp_path`, ready for a story."""
     db_path, log_path = tmp_path / "e2e.db", tmp_path / "bot.log"
     async with (
-        sandbox_with_bot(db_path, log_path=log_path) as (sandbox, process),
+        sandbox_with_bot(db_path, log_path=log_path, with_reports=with_reports) as (
+            sandbox,
+            process,
+        ),
         SandboxClient(sandbox.base_url) as client,
     ):
         harness = E2E(sandbox, client, db_path, log_path, process)
