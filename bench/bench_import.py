@@ -2,15 +2,15 @@
 
 Target: at most 10 s and a peak memory under 300 MB. Each import runs in a fresh child process so
 that its peak resident set size (ru_maxrss) is the import's own, not the generator's; the figure
-includes the interpreter and the libraries it loads, and covers both imports. The list has 1,000
+includes the interpreter and the libraries it loads. The list has 1,000
 leading enterprises and 99,000 suppliers linked to one or two of them, 500 liaison officers (so
 officer grants are written) and a contact for every other enterprise. It is written as GB18030
 CSV (what Chinese Excel saves) and imported twice: the second import must change nothing.
 
-`--format xlsx` (or `both`) also measures an .xlsx list. openpyxl's read-only reader alone takes
-~13 s to iterate 100,000 rows of 11 cells here, so that run is reported but misses the target.
+The same list is also written as .xlsx and imported (read with python-calamine; openpyxl's
+read-only reader alone took ~13 s for these rows).
 
-Usage: `python bench/bench_import.py [ROWS] [--format csv|xlsx|both]`, or `main()` for the default.
+Usage: `python bench/bench_import.py [ROWS] [--format csv|xlsx|both]`, or `main()` for both.
 """
 
 from __future__ import annotations
@@ -114,28 +114,22 @@ def write_xlsx(path: Path, rows: list[list[Any]]) -> None:
 
 
 def _child(list_path: str, db_path: str, queue: Any) -> None:
-    """Runs in a fresh process: import twice, report times, counts and this process's peak RSS."""
+    """Runs in a fresh process: one import; reports its time, counts and this process's peak RSS."""
     from liaisonbot.lists import import_enterprises
     from liaisonbot.store import Database
 
     async def run() -> dict[str, Any]:
         db = await Database(db_path).open()
         try:
-            now = datetime.now(UTC)
             started = time.perf_counter()
-            first = await import_enterprises(db, Path(list_path), now=now)
-            first_s = time.perf_counter() - started
-            started = time.perf_counter()
-            again = await import_enterprises(db, Path(list_path), now=now)
-            again_s = time.perf_counter() - started
+            result = await import_enterprises(db, Path(list_path), now=datetime.now(UTC))
             return {
-                "seconds": first_s,
-                "again_seconds": again_s,
-                "created": first.created,
-                "errors": len(first.errors),
-                "grants": len(first.grants),
-                "again_unchanged": again.unchanged,
-                "again_changed": again.created + again.updated,
+                "seconds": time.perf_counter() - started,
+                "created": result.created,
+                "changed": result.created + result.updated,
+                "unchanged": result.unchanged,
+                "errors": len(result.errors),
+                "grants": len(result.grants),
             }
         finally:
             await db.close()
@@ -148,6 +142,7 @@ def _child(list_path: str, db_path: str, queue: Any) -> None:
 
 
 def measure(list_path: Path, db_path: Path) -> dict[str, Any]:
+    """One import in a fresh process, so that the peak memory is that import's own."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     process = ctx.Process(target=_child, args=(str(list_path), str(db_path), queue))
@@ -159,10 +154,10 @@ def measure(list_path: Path, db_path: Path) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark; exit with status 1 if a run misses the target. `argv=None`: defaults
-    (100,000 rows, CSV), so that a runner with its own command line can call `main()`."""
+    (100,000 rows, CSV and .xlsx), so that a runner with its own command line can call `main()`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", nargs="?", type=int, default=ROWS)
-    parser.add_argument("--format", choices=("csv", "xlsx", "both"), default="csv")
+    parser.add_argument("--format", choices=("csv", "xlsx", "both"), default="both")
     args = parser.parse_args(list(argv or ()))
 
     formats = ["csv", "xlsx"] if args.format == "both" else [args.format]
@@ -175,22 +170,24 @@ def main(argv: Sequence[str] | None = None) -> None:
             (write_csv if fmt == "csv" else write_xlsx)(list_path, rows)
             made = time.perf_counter() - started
             size_mb = list_path.stat().st_size / 1e6
-            report = measure(list_path, Path(tmp) / f"{fmt}.db")
+            db_path = Path(tmp) / f"{fmt}.db"
+            first = measure(list_path, db_path)
+            again = measure(list_path, db_path)  # the same list again: nothing may change
             ok = (
-                report["seconds"] <= TARGET_SECONDS
-                and report["peak_mb"] < TARGET_MB
-                and report["errors"] == 0
-                and report["created"] == args.rows
-                and report["again_changed"] == 0
+                max(first["seconds"], again["seconds"]) <= TARGET_SECONDS
+                and max(first["peak_mb"], again["peak_mb"]) < TARGET_MB
+                and first["errors"] == 0
+                and first["created"] == args.rows
+                and again["changed"] == 0
             )
             failed |= not ok
             print(
                 f"{fmt:4}  {args.rows} rows ({size_mb:.1f} MB, generated in {made:.1f} s):"
-                f" import {report['seconds']:.2f} s, peak RSS {report['peak_mb']:.0f} MB;"
-                f" created {report['created']}, officer grants {report['grants']},"
-                f" errors {report['errors']};"
-                f" re-import {report['again_seconds']:.2f} s,"
-                f" unchanged {report['again_unchanged']}, changed {report['again_changed']}"
+                f" import {first['seconds']:.2f} s, peak RSS {first['peak_mb']:.0f} MB;"
+                f" created {first['created']}, officer grants {first['grants']},"
+                f" errors {first['errors']};"
+                f" re-import {again['seconds']:.2f} s, peak RSS {again['peak_mb']:.0f} MB,"
+                f" unchanged {again['unchanged']}, changed {again['changed']}"
                 f"  [{'ok' if ok else 'OVER TARGET'}: ≤{TARGET_SECONDS:.0f} s, <{TARGET_MB:.0f} MB]"
             )
     if failed:
