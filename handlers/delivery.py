@@ -94,9 +94,9 @@ async def _post_card(
         except TelegramError:
             log.exception("report %s: card not sent; retried at next start", report.id)
             return
-        await intake.record_card(d.db, report.id, chat_id, card.message_id)
-        if as_reply:
-            await intake.record_acknowledged(d.db, report.id, d.now())
+        await intake.record_card(
+            d.db, report.id, chat_id, card.message_id, acked_at=d.now() if as_reply else None
+        )
         return
 
 

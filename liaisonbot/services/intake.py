@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..clock import to_db
 from ..domain.models import LiaisonGroup, ReportContent, ReportEvent
 from ..domain.vocabulary import ReportState
 from ..errors import NotBound
@@ -90,11 +91,24 @@ async def submit_report(
         return Filed(report_id, created=True)
 
 
+# The two records below run after each send, one statement each (no unit of work needed): the
+# report itself was committed before anything was sent.
+
+
 async def record_acknowledged(db: Database, report_id: int, now: datetime) -> None:
-    async with UnitOfWork(db) as uow:
-        await uow.reports.mark_acked(report_id, now)
+    await db.write(
+        "UPDATE reports SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
+        (to_db(now), report_id),
+    )
 
 
-async def record_card(db: Database, report_id: int, chat_id: int, message_id: int) -> None:
-    async with UnitOfWork(db) as uow:
-        await uow.reports.set_card(report_id, chat_id, message_id)
+async def record_card(
+    db: Database, report_id: int, chat_id: int, message_id: int, *, acked_at: datetime | None
+) -> None:
+    """The card was posted; when it is the reply in the chat the report came from, it is the
+    acknowledgement too (`acked_at`)."""
+    await db.write(
+        "UPDATE reports SET group_chat_id = ?, card_message_id = ?,"
+        " acked_at = COALESCE(acked_at, ?) WHERE id = ?",
+        (chat_id, message_id, to_db(acked_at) if acked_at else None, report_id),
+    )

@@ -132,18 +132,6 @@ class ReportRepository(Repository):
             ),
         )
 
-    async def mark_acked(self, report_id: int, now: datetime) -> None:
-        await self._run(
-            "UPDATE reports SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
-            (to_db(now), report_id),
-        )
-
-    async def set_card(self, report_id: int, chat_id: int, message_id: int) -> None:
-        await self._run(
-            "UPDATE reports SET group_chat_id = ?, card_message_id = ? WHERE id = ?",
-            (chat_id, message_id, report_id),
-        )
-
     async def pending_delivery(self) -> list[int]:
         """Reports stored but not yet acknowledged to the reporter or not yet carded in a group."""
         rows = await self._all(
