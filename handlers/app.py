@@ -11,6 +11,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -239,7 +240,7 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         deps: Deps = context.bot_data["deps"]
         try:
             await update.effective_message.reply_text(t(deps.settings.lang, "error.internal"))
-        except Exception:  # the error may be that we cannot send at all
+        except TelegramError:  # the error may be that we cannot send at all
             log.debug("could not tell the user about the error", exc_info=True)
 
 

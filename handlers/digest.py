@@ -38,6 +38,7 @@ from liaisonbot.store import Database
 from . import digest_render
 from .common import deps, language
 from .i18n import t
+from .refusals import domain_refusal
 
 PREFIX = "ds"
 MAX_REGION_BUTTONS = 24
@@ -129,8 +130,6 @@ def _refusal(lang: str, exc: DomainError) -> str:
         subscriptions.BadTime.code: "digest.bad_time",
     }.get(exc.code)
     if key is None:
-        from .refusals import domain_refusal
-
         return domain_refusal(lang, exc)
     return t(lang, key)
 
@@ -181,7 +180,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     try:
         at_time = subscriptions.parse_time(at_time)
     except DomainError as exc:
-        await message.reply_text(_refusal(lang, exc))
+        await message.reply_text(_refusal(lang, exc), parse_mode=ParseMode.HTML)
         return
     if region is not None or chains:
         await _subscribe(

@@ -46,7 +46,11 @@ def scope_text(scope: DigestScope, lang: str) -> str:
         if scope.region_prefix
         else t(lang, "digest.scope_all")
     )
-    chains = "、".join(scope.chains) if scope.chains else t(lang, "digest.all_chains")
+    chains = (
+        t(lang, "text.list_sep").join(scope.chains)
+        if scope.chains
+        else t(lang, "digest.all_chains")
+    )
     return escape(f"{region} · {chains}")
 
 
@@ -158,7 +162,18 @@ def render_digest(
     """The digest message; at most `limit` characters."""
     if digest.empty:
         return render_empty(digest, lang)
-    total = digest.total
+    head = [*_head(digest, lang, zone), "", *_problem_lines(digest, lang)]
+    breakdown = _breakdown(digest, lang)
+    items = digest.key_items
+    key_head = ["", t(lang, "digest.section_key", count=len(items))]
+    text = "\n".join([*head, *breakdown, *key_head])
+    if len(text) > limit - _RESERVE:  # never in practice: drop the breakdowns first
+        text = "\n".join([*head, *key_head])
+    return _with_key_items(text, items, lang, zone, bot_username, limit)
+
+
+def _head(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
+    """Day, scope and period; the enterprises' resumption when the digest has it."""
     end = digest.period.end - timedelta(microseconds=1)
     head = [
         t(lang, "digest.head", day=digest.period.day.isoformat()),
@@ -185,14 +200,19 @@ def render_digest(
                 rate=_rate(status.resumption_rate),
             ),
         ]
+    return head
+
+
+def _problem_lines(digest: Digest, lang: str) -> list[str]:
+    """The period's flow, what is open by state, deadline warnings, rates and satisfaction."""
+    total = digest.total
     states = t(lang, "digest.sep").join(
         t(lang, "digest.state_count", state=s.label(lang), count=digest.by_state.counts[s])
         for s in PENDING_STATES
         if s is not ReportState.RESOLVED and digest.by_state.counts[s]
     )
     sat = total.satisfaction
-    head += [
-        "",
+    return [
         t(lang, "digest.section_problems"),
         t(
             lang,
@@ -233,7 +253,11 @@ def render_digest(
             rate=_rate(total.satisfaction_rate),
         ),
     ]
-    breakdown: list[str] = []
+
+
+def _breakdown(digest: Digest, lang: str) -> list[str]:
+    """By category, region and chain (not by chain when the scope is one chain)."""
+    lines: list[str] = []
     for kind, key, tallies in (
         ("category", "digest.by_category", digest.by_category),
         ("region", "digest.by_region", digest.by_region),
@@ -241,15 +265,16 @@ def render_digest(
     ):
         if kind == "chain" and len(digest.scope.chains) == 1:
             continue
-        lines = _slices(kind, tallies, lang)
-        if lines:
-            breakdown += ["", t(lang, key), *lines]
+        slices = _slices(kind, tallies, lang)
+        if slices:
+            lines += ["", t(lang, key), *slices]
+    return lines
 
-    items = digest.key_items
-    key_head = ["", t(lang, "digest.section_key", count=len(items))]
-    text = "\n".join([*head, *breakdown, *key_head])
-    if len(text) > limit - _RESERVE:  # never in practice: drop the breakdowns first
-        text = "\n".join([*head, *key_head])
+
+def _with_key_items(
+    text: str, items: list[LedgerRow], lang: str, zone: ZoneInfo, bot_username: str, limit: int
+) -> str:
+    """`text` and the key items after it, as many as fit with room for "and N more"."""
     if not items:
         return text + "\n" + t(lang, "digest.key_none")
     for shown, row in enumerate(items):

@@ -8,6 +8,7 @@ grant of theirs. The files are written to a temporary directory and sent with se
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -34,6 +35,8 @@ KINDS = {
     "all": ("enterprises", "ledger"),
 }
 MAX_SCOPES = 5
+# Characters a file name may not hold (the chain is typed by the user and names the file).
+UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
 STAFF = (Role.OFFICIAL, Role.OFFICER, Role.ADMIN)
 
 
@@ -62,6 +65,12 @@ def _allowed(grants: tuple[RoleGrant, ...], region: str, chain: str) -> bool:
         ):
             return True
     return False
+
+
+def _file_stem(region: str, chain: str) -> str:
+    """`35-汽车` for the files' names: a chain such as `汽车/零部件` must not make a directory."""
+    stem = "-".join(p for p in (region, chain) if p) or "all"
+    return UNSAFE_IN_NAME.sub("_", stem).strip(". ") or "all"
 
 
 def _scope_label(region: str, chain: str, lang: str) -> str:
@@ -114,7 +123,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     with tempfile.TemporaryDirectory(prefix="liaisonbot-export-") as tmp:
         for region, chain in scopes:
             label = _scope_label(region, chain, lang)
-            stem = "-".join(p for p in (region, chain) if p) or "all"
+            stem = _file_stem(region, chain)
             for kind in kinds:
                 if kind == "enterprises":
                     path = Path(tmp) / f"企业名单-{stem}.xlsx"

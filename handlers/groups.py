@@ -83,7 +83,7 @@ async def _grant_args(
         return None
     return RoleGrant(
         user_id=user_id,
-        role=role,  # type: ignore[arg-type]
+        role=role,
         region_prefix=region,
         chain=args[3] if len(args) > 3 else "",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from pydantic import ValidationError
 
 from liaisonbot.domain.codes import InvalidCode
@@ -28,12 +30,12 @@ def text_refusal(lang: str, problem: TextRejected) -> str:
 
 
 def code_refusal(lang: str, exc: InvalidCode) -> str:
-    from html import escape
-
+    """HTML: send with parse_mode HTML."""
     return t(lang, f"error.code_{exc.problem.value}", code=escape(exc.code))
 
 
-def domain_refusal(lang: str, exc: DomainError) -> str:
-    from html import escape
-
-    return t(lang, f"error.{exc.code}", **{k: escape(str(v)) for k, v in exc.params.items()})
+def domain_refusal(lang: str, exc: DomainError, *, html: bool = True) -> str:
+    """The refusal as HTML (send with parse_mode HTML: parameters may echo what the user typed),
+    or with `html=False` as plain text for a callback alert, which has no parse mode."""
+    show = escape if html else str
+    return t(lang, f"error.{exc.code}", **{k: show(str(v)) for k, v in exc.params.items()})

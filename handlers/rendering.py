@@ -144,7 +144,7 @@ def triage_lines(
             )
         )
     if info.acks and report.state is ReportState.ESCALATED:
-        lines.append(t(lang, "card.acks", names=escape("、".join(info.acks))))
+        lines.append(t(lang, "card.acks", names=escape(t(lang, "text.list_sep").join(info.acks))))
     return lines
 
 
@@ -160,7 +160,7 @@ def queue(items: list[QueueItem], title: str, lang: str, zone: ZoneInfo, now: da
         mark = ""
         if item.due_at is not None:
             mark = deadline_mark(
-                deadlines.flags(item.state, item.due_at, now, zone),  # type: ignore[arg-type]
+                deadlines.flags(item.state, item.due_at, now, zone),
                 lang,
             )
         lines.append(
@@ -172,7 +172,7 @@ def queue(items: list[QueueItem], title: str, lang: str, zone: ZoneInfo, now: da
                 category=escape(item.category),
                 enterprise=escape(item.enterprise),
                 title=escape(item.title),
-                due=local_time(item.due_at, zone),  # type: ignore[arg-type]
+                due=local_time(item.due_at, zone),
                 mark=mark,
             )
         )
@@ -375,12 +375,13 @@ def enterprise_card(
             )
         )
     if internal and detail.blocking:
-        items = "、" if lang == "zh" else ", "
         lines.append(
             t(
                 lang,
                 "ent.blocking",
-                items=items.join(f"{n} {escape(name)}" for n, name in detail.blocking),
+                items=t(lang, "text.list_sep").join(
+                    f"{n} {escape(name)}" for n, name in detail.blocking
+                ),
             )
         )
     if detail.open_reports:

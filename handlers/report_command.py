@@ -77,7 +77,7 @@ def parse_one_line(text: str) -> OneLine:
         else:
             break
         rest = remainder
-    return OneLine(first, Category.parse(first), urgency, scope, rest.strip())  # type: ignore[arg-type]
+    return OneLine(first, Category.parse(first), urgency, scope, rest.strip())
 
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -30,7 +30,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             enterprise = await people.accept_invite(d.db, payload, user.id, d.now())
         except DomainError as exc:
-            await message.reply_text(domain_refusal(lang, exc))
+            await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
             return
         await message.reply_text(
             t(lang, "invite.bound", enterprise=rendering.escape(enterprise.name)),

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import dataclass
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import (
     Bot,
@@ -110,12 +112,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         change = await _dispatch(query, d, lang, report_id, verb, expected, argument, seat)
     except (StaleState, IllegalTransition) as exc:
-        await query.answer(domain_refusal(lang, exc), show_alert=True)
+        await query.answer(domain_refusal(lang, exc, html=False), show_alert=True)
         await refresh_cards(context.bot, d, report_id)
         return
     except DomainError as exc:
         log.info("refused %s on report %s for user %s: %s", verb, report_id, user_id, exc.code)
-        await query.answer(domain_refusal(lang, exc), show_alert=True)
+        await query.answer(domain_refusal(lang, exc, html=False), show_alert=True)
         return
     if change is not None:
         await query.answer(t(lang, "triage.done"))
@@ -145,100 +147,131 @@ async def _dispatch(
     seat: Seat,
 ) -> Change | None:
     """Run the press; None when it only changed what the card shows (a panel, a question)."""
-    user_id = query.from_user.id
-    now = d.now()
-    message = query.message
-    assert message is not None
-    if verb in ("acc", "acu"):
-        report = await triage.preflight(d.db, report_id, user_id, seat, expected, Action.ACCEPT)
-        pick = keyboards.parse_accept_pick(argument) if verb == "acu" else None
-        urgency, scope = pick or (report.content.urgency, report.content.scope)
-        await query.answer()
-        await query.edit_message_reply_markup(
-            keyboards.accept_panel(report_id, expected, urgency, scope, lang)
-        )
+    press = _Press(query, d, lang, report_id, verb, expected, argument, seat)
+    if verb in PANEL_OPENERS:
+        await _open_panel(press)
         return None
-    if verb == "acx":
-        pick = keyboards.parse_accept_pick(argument)
-        if pick is None:
-            raise BadArgument(value=argument)
-        return await triage.accept(
-            d.db,
-            report_id,
-            user_id,
-            expected=expected,
-            now=now,
-            zone=d.settings.zone,
-            urgency=pick[0],
-            scope=pick[1],
-            seat=seat,
-        )
-    if verb == "back":
-        await triage.preflight(d.db, report_id, user_id, seat, expected, None)
-        await query.answer()
-        await query.edit_message_reply_markup(
-            keyboards.triage_card(report_id, expected, seat.value, lang)
-        )
-        return None
-    if verb == "res":
-        await triage.preflight(d.db, report_id, user_id, seat, expected, Action.RESOLVE)
-        await query.answer()
-        await query.edit_message_reply_markup(keyboards.outcome_panel(report_id, expected, lang))
-        return None
-    if verb == "cat":
-        report = await triage.preflight(
-            d.db, report_id, user_id, seat, expected, Activity.RECATEGORIZE
-        )
-        await query.answer()
-        await query.edit_message_reply_markup(
-            keyboards.category_panel(report_id, expected, report.content.category, lang)
-        )
-        return None
-    if verb == "cas":
-        category = Category.parse(argument)
-        if category is None:
-            raise BadArgument(value=argument)
-        return await triage.recategorize(
-            d.db,
-            report_id,
-            user_id,
-            category,
-            expected=expected,
-            now=now,
-            seat=seat,  # type: ignore[arg-type]
-        )
-    if verb == "sig":
-        return await triage.sign(d.db, report_id, user_id, expected=expected, now=now, seat=seat)
-    if verb == "tak":
-        return await triage.assign(d.db, report_id, user_id, expected=expected, now=now, seat=seat)
-    if verb == "ack":
-        return await triage.acknowledge(d.db, report_id, user_id, now=now)
     if verb in PROMPT_VERBS:
-        action, step = PROMPT_VERBS[verb]
-        if verb == "out" and argument not in keyboards.OUTCOME_CODES:
-            raise BadArgument(value=argument)
-        await triage.preflight(d.db, report_id, user_id, seat, expected, step)
-        await query.answer()
-        if verb == "out":  # the outcome panel goes back to the card's buttons
-            await query.edit_message_reply_markup(
-                keyboards.triage_card(report_id, expected, seat.value, lang)
-            )
-        await ask(
-            query.get_bot(),
-            d,
-            chat_id=message.chat.id,
-            reply_to=message.message_id,
-            user_id=user_id,
-            user_name=query.from_user.full_name,
-            report_id=report_id,
-            action=action,
+        await _ask_for_text(press)
+        return None
+    return await _apply(press)
+
+
+# Buttons that only swap the card's buttons for a panel (or back); nothing changes yet.
+PANEL_OPENERS = frozenset({"acc", "acu", "res", "cat", "back"})
+
+
+@dataclass(frozen=True)
+class _Press:
+    """One press on a card, already known to be a verb that card shows (`verb_allowed`)."""
+
+    query: CallbackQuery
+    d: Deps
+    lang: str
+    report_id: int
+    verb: str
+    expected: ReportState
+    argument: str
+    seat: Seat
+
+    @property
+    def user_id(self) -> int:
+        return self.query.from_user.id
+
+    async def preflight(self, step: Action | Activity | None) -> Report:
+        """Refuse (DomainError) unless the presser may take `step` now; the report otherwise."""
+        return await triage.preflight(
+            self.d.db, self.report_id, self.user_id, self.seat, self.expected, step
+        )
+
+    def card_buttons(self) -> InlineKeyboardMarkup | None:
+        return keyboards.triage_card(self.report_id, self.expected, self.seat.value, self.lang)
+
+
+async def _open_panel(p: _Press) -> None:
+    """acc / acu: the accept panel (urgency and scope to confirm); res: the outcomes; cat: the
+    categories; back: the card's own buttons. Checked first as the step the panel leads to."""
+    markup: InlineKeyboardMarkup | None
+    if p.verb in ("acc", "acu"):
+        report = await p.preflight(Action.ACCEPT)
+        pick = keyboards.parse_accept_pick(p.argument) if p.verb == "acu" else None
+        urgency, scope = pick or (report.content.urgency, report.content.scope)
+        markup = keyboards.accept_panel(p.report_id, p.expected, urgency, scope, p.lang)
+    elif p.verb == "res":
+        await p.preflight(Action.RESOLVE)
+        markup = keyboards.outcome_panel(p.report_id, p.expected, p.lang)
+    elif p.verb == "cat":
+        report = await p.preflight(Activity.RECATEGORIZE)
+        markup = keyboards.category_panel(p.report_id, p.expected, report.content.category, p.lang)
+    else:  # back
+        await p.preflight(None)
+        markup = p.card_buttons()
+    await p.query.answer()
+    await p.query.edit_message_reply_markup(markup)
+
+
+async def _apply(p: _Press) -> Change:
+    """The presses that change the report at once."""
+    db, now, user_id, expected, seat = p.d.db, p.d.now(), p.user_id, p.expected, p.seat
+    if p.verb == "acx":
+        pick = keyboards.parse_accept_pick(p.argument)
+        if pick is None:
+            raise BadArgument(value=p.argument)
+        urgency, scope = pick
+        return await triage.accept(
+            db,
+            p.report_id,
+            user_id,
             expected=expected,
-            argument=keyboards.OUTCOME_CODES.get(argument, "") if verb == "out" else "",
-            lang=lang,
+            now=now,
+            zone=p.d.settings.zone,
+            urgency=urgency,
+            scope=scope,
             seat=seat,
         )
-        return None
-    raise BadArgument(value=verb)
+    if p.verb == "cas":
+        category = Category.parse(p.argument)
+        if category is None:
+            raise BadArgument(value=p.argument)
+        return await triage.recategorize(
+            db, p.report_id, user_id, category, expected=expected, now=now, seat=seat
+        )
+    if p.verb == "sig":
+        return await triage.sign(db, p.report_id, user_id, expected=expected, now=now, seat=seat)
+    if p.verb == "tak":
+        return await triage.assign(db, p.report_id, user_id, expected=expected, now=now, seat=seat)
+    if p.verb == "ack":
+        return await triage.acknowledge(db, p.report_id, user_id, now=now)
+    raise BadArgument(value=p.verb)
+
+
+async def _ask_for_text(p: _Press) -> None:
+    """A verb that needs words (a reason, a number, the outcome's text): ask with ForceReply.
+    For an outcome (`out`), the panel goes back to the card's buttons."""
+    action, step = PROMPT_VERBS[p.verb]
+    outcome = p.verb == "out"
+    if outcome and p.argument not in keyboards.OUTCOME_CODES:
+        raise BadArgument(value=p.argument)
+    await p.preflight(step)
+    await p.query.answer()
+    if outcome:
+        await p.query.edit_message_reply_markup(p.card_buttons())
+    message = p.query.message
+    assert message is not None
+    await ask(
+        p.query.get_bot(),
+        p.d,
+        chat_id=message.chat.id,
+        reply_to=message.message_id,
+        user_id=p.user_id,
+        user_name=p.query.from_user.full_name,
+        report_id=p.report_id,
+        action=action,
+        expected=p.expected,
+        argument=keyboards.OUTCOME_CODES[p.argument] if outcome else "",
+        lang=p.lang,
+        seat=p.seat,
+    )
 
 
 async def ask(
@@ -336,7 +369,7 @@ async def _on_satisfaction(
             return
         change = await triage.rate(d.db, report_id, query.from_user.id, satisfaction, now=d.now())
     except DomainError as exc:
-        await query.answer(domain_refusal(lang, exc), show_alert=True)
+        await query.answer(domain_refusal(lang, exc, html=False), show_alert=True)
         return
     await query.answer(t(lang, "triage.thanks"))
     try:
@@ -484,90 +517,104 @@ async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
     if report is None or report.reporter_id is None:
         return
     reporter = report.reporter_id
-    lang = await views.user_language(d.db, reporter) or d.settings.lang
-    zone = d.settings.zone
-    number = report.id
-    note = escape(change.note)
-    action = change.action
-
-    async def tell(text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        await _tell_reporter(bot, d, report, lang, text, markup)
-
+    lang = await d.language_of(reporter)
     try:
-        if action == Action.ACCEPT:
-            await tell(
-                t(
-                    lang,
-                    "tell.accepted",
-                    number=number,
-                    due=rendering.local_time(report.due_at, zone),
-                )
-            )
-        elif action == Action.RETURN:
-            question = functools.partial(
-                ask,
-                bot,
-                d,
-                user_id=reporter,
-                user_name=await _name(d, reporter),
-                report_id=number,
-                action="info",
-                expected=ReportState.NEED_INFO,
-                lang=lang,
-                extra=t(lang, "tell.question", question=note),
-            )
-            try:
-                await question(chat_id=reporter, reply_to=None)
-            except Forbidden as exc:  # never opened the private chat: ask under the card
-                if not _never_started(exc) or report.group_chat_id is None:
-                    raise
-                await question(chat_id=report.group_chat_id, reply_to=report.card_message_id)
-        elif action == Activity.PUBLIC_NOTE:
-            await tell(t(lang, "tell.note", number=number, note=note))
-        elif action == Activity.RECATEGORIZE:
-            await tell(
-                t(
-                    lang,
-                    "tell.recategorized",
-                    number=number,
-                    old=rendering.label(Category(change.details["old"]), lang),
-                    new=rendering.label(Category(change.details["new"]), lang),
-                )
-            )
-        elif action == Action.RESOLVE:
-            policies = change.details.get("policies", "")
-            text = t(
-                lang,
-                "tell.resolved",
-                number=number,
-                outcome=t(lang, f"triage.outcome_{change.details['outcome'].lower()}"),
-                text=escape(change.details.get("text", "")),
-            )
-            if policies:
-                text += "\n" + t(lang, "card.policies", policies=escape(policies))
-            await tell(text + "\n\n" + t(lang, "tell.rate"), keyboards.satisfaction(number, lang))
-        else:
-            key = {
-                Action.REJECT: "tell.rejected",
-                Action.MERGE: "tell.merged",
-                Action.REOPEN: "tell.reopened",
-                Action.CONFIRM: "tell.closed",
-                Action.AUTO_CLOSE: "tell.auto_closed",
-            }.get(Action(action))
-            if key is None:
-                return
-            await tell(
-                t(lang, key, number=number, note=note, target=change.details.get("target", ""))
-            )
+        if change.action == Action.RETURN:
+            await _ask_reporter(bot, d, report, lang, escape(change.note))
+            return
+        told = _reporter_text(change, report, lang, d.settings.zone)
+        if told is not None:
+            await _tell_reporter(bot, d, report, lang, *told)
     except Forbidden as exc:
         if _never_started(exc):
-            log.warning("report %s: reporter %s cannot be reached: %s", number, reporter, exc)
+            log.warning("report %s: reporter %s cannot be reached: %s", report.id, reporter, exc)
             return
-        log.warning("report %s: reporter %s has blocked the bot; not told", number, reporter)
+        log.warning("report %s: reporter %s has blocked the bot; not told", report.id, reporter)
         async with UnitOfWork(d.db) as uow:
             await uow.triage.mark_blocked(reporter, d.now())
     except TelegramError:
-        log.exception("report %s: reporter %s not told about %s", number, reporter, action)
+        log.exception(
+            "report %s: reporter %s not told about %s", report.id, reporter, change.action
+        )
+
+
+# What the reporter is told after a change that needs no more than the report's number and note.
+_PLAIN_TELLS: dict[str, str] = {
+    Action.REJECT: "tell.rejected",
+    Action.MERGE: "tell.merged",
+    Action.REOPEN: "tell.reopened",
+    Action.CONFIRM: "tell.closed",
+    Action.AUTO_CLOSE: "tell.auto_closed",
+}
+
+
+def _reporter_text(
+    change: Change, report: Report, lang: str, zone: ZoneInfo
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """The message (HTML) and buttons that tell the reporter about `change`; None for a change
+    they are not told about."""
+    number, action = report.id, change.action
+    if action == Action.ACCEPT:
+        due = rendering.local_time(report.due_at, zone)
+        return t(lang, "tell.accepted", number=number, due=due), None
+    if action == Activity.PUBLIC_NOTE:
+        return t(lang, "tell.note", number=number, note=escape(change.note)), None
+    if action == Activity.RECATEGORIZE:
+        old, new = (Category(change.details[k]) for k in ("old", "new"))
+        text = t(
+            lang,
+            "tell.recategorized",
+            number=number,
+            old=rendering.label(old, lang),
+            new=rendering.label(new, lang),
+        )
+        return text, None
+    if action == Action.RESOLVE:
+        return _resolved_text(change, number, lang), keyboards.satisfaction(number, lang)
+    key = _PLAIN_TELLS.get(action)
+    if key is None:
+        return None
+    target = change.details.get("target", "")
+    return t(lang, key, number=number, note=escape(change.note), target=target), None
+
+
+def _resolved_text(change: Change, number: int, lang: str) -> str:
+    """The outcome, its text and the policies applied, then the question the 满意 buttons answer."""
+    text = t(
+        lang,
+        "tell.resolved",
+        number=number,
+        outcome=t(lang, f"triage.outcome_{change.details['outcome'].lower()}"),
+        text=escape(change.details.get("text", "")),
+    )
+    policies = change.details.get("policies", "")
+    if policies:
+        text += "\n" + t(lang, "card.policies", policies=escape(policies))
+    return text + "\n\n" + t(lang, "tell.rate")
+
+
+async def _ask_reporter(bot: Bot, d: Deps, report: Report, lang: str, question: str) -> None:
+    """退回补充: the officer's question (HTML), asked so that the reporter's reply answers it; in
+    the group under the card when the reporter never opened the private chat."""
+    assert report.reporter_id is not None
+    ask_them = functools.partial(
+        ask,
+        bot,
+        d,
+        user_id=report.reporter_id,
+        user_name=await _name(d, report.reporter_id),
+        report_id=report.id,
+        action="info",
+        expected=ReportState.NEED_INFO,
+        lang=lang,
+        extra=t(lang, "tell.question", question=question),
+    )
+    try:
+        await ask_them(chat_id=report.reporter_id, reply_to=None)
+    except Forbidden as exc:
+        if not _never_started(exc) or report.group_chat_id is None:
+            raise
+        await ask_them(chat_id=report.group_chat_id, reply_to=report.card_message_id)
 
 
 def _never_started(exc: Forbidden) -> bool:

@@ -12,7 +12,7 @@ import logging
 import re
 
 from telegram import Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from liaisonbot import views
@@ -64,15 +64,15 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(text_refusal(lang, problem))  # the question stays open
         return
     except BadArgument as exc:
-        await message.reply_text(domain_refusal(lang, exc))
+        await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
         return
     except (StaleState, IllegalTransition) as exc:
         await triage.close_prompt(d.db, prompt.chat_id, prompt.message_id, d.now())
-        await message.reply_text(domain_refusal(lang, exc))
+        await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
         await refresh_cards(context.bot, d, prompt.report_id)
         return
     except DomainError as exc:
-        await message.reply_text(domain_refusal(lang, exc))
+        await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
         return
     await triage.close_prompt(d.db, prompt.chat_id, prompt.message_id, d.now())
     await message.reply_text(t(lang, f"done.{prompt.action}", number=prompt.report_id))
@@ -189,7 +189,7 @@ async def _note_on_card(update: Update, context: ContextTypes.DEFAULT_TYPE, repo
         await message.reply_text(text_refusal(lang, problem))
         return
     except DomainError as exc:
-        await message.reply_text(domain_refusal(lang, exc))
+        await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
         return
     await message.reply_text(t(lang, "done.pub" if public else "done.note", number=report_id))
     await after_change(context.bot, d, change)

@@ -48,3 +48,35 @@ def test_catalogues_agree_on_keys_and_placeholders() -> None:
     assert set(zh) == set(en)
     for key in zh:
         assert placeholders(zh[key]) == placeholders(en[key]), key
+
+
+def composed_keys() -> set[str]:
+    """Keys the handlers build from a prefix and a value (`t(lang, f"triage.btn_{verb}")`), which
+    `used_keys` cannot see: one per value the code can produce."""
+    from handlers import keyboards
+    from handlers.triage import PROMPT_VERBS
+    from liaisonbot.digest.ledger import WARNING_LABELS
+    from liaisonbot.reminders import Kind
+    from liaisonbot.workflow import Action, Activity
+
+    verbs = {v for rows in keyboards.CARD_VERBS.values() for row in rows for v in row}
+    prompts = {action for action, _ in PROMPT_VERBS.values()} | {"info", "reopen"}
+    satisfactions = {*keyboards.SATISFACTION_CODES.values(), "TIMEOUT"}
+    return (
+        {f"triage.btn_{v}" for v in verbs | {"acx", "back"}}
+        | {f"triage.outcome_{n.lower()}" for n in keyboards.OUTCOME_CODES.values()}
+        | {f"triage.satisfaction_{n.lower()}" for n in satisfactions}
+        | {f"prompt.{a}" for a in prompts}
+        | {f"done.{a}" for a in prompts | {"pub", "note"}}
+        | {f"action.{a.value}" for a in (*Action, *Activity)}
+        | {f"remind.{k.value}" for k in Kind}
+        | {f"digest.mark_{key}" for key in WARNING_LABELS}
+        | {f"triage.enterprise_{a}" for a in (Action.INFO_GIVEN, Action.REOPEN)}
+        | {"relation.upstream", "relation.downstream"}
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_composed_key_is_translated(lang: str) -> None:
+    missing = composed_keys() - set(catalogue(lang))
+    assert not missing

@@ -8,6 +8,7 @@ they live here and not in the chat text catalogue.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class Labelled(StrEnum):
@@ -25,7 +26,7 @@ class Labelled(StrEnum):
         return self.en if lang == "en" else self.zh
 
     @classmethod
-    def parse(cls, text: str) -> Labelled | None:
+    def parse(cls, text: str) -> Self | None:
         """Find a member by code (any case) or by its Chinese or English label."""
         needle = text.strip()
         if not needle:

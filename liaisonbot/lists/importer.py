@@ -358,28 +358,12 @@ async def _diff(
     final: dict[str, StoredEnterprise] = {}
     for code, r in valid.items():
         old = existing.get(code)
-        liaison = liaison_of[r.row]
-        if liaison is None and old is not None:
-            liaison = old.liaison_officer_id
-        tier = r.tier.value if r.tier is not None else (old.tier if old else Tier.OTHER.value)
         if old is None:
             new_id = next_id
             next_id += 1
         else:
             new_id = old.id
-        stored = StoredEnterprise(
-            id=new_id,
-            credit_code=code,
-            name=r.name,
-            region_code=r.region_code,
-            chain=r.chain if r.chain is not None else (old.chain if old else ""),
-            tier=tier,
-            specialized=(
-                r.specialized if r.specialized is not None else bool(old and old.specialized)
-            ),
-            size=r.size if r.size is not None else (old.size if old else ""),
-            liaison_officer_id=liaison,
-        )
+        stored = _merged(r, old, new_id, liaison_of[r.row])
         final[code] = old if stored == old else stored  # keep one copy of unchanged rows
 
     suppliers = [
@@ -402,56 +386,14 @@ async def _diff(
             writes.new.append(e)
             changes.append(("created", None, e.name))
         else:
-            for name, before, after in (
-                ("name", old.name, e.name),
-                ("region_code", old.region_code, e.region_code),
-                ("chain", old.chain, e.chain),
-                ("tier", old.tier, e.tier),
-                ("specialized", str(int(old.specialized)), str(int(e.specialized))),
-                ("size", old.size, e.size),
-                ("liaison_officer_id", _opt(old.liaison_officer_id), _opt(e.liaison_officer_id)),
-            ):
-                if before != after:
-                    changes.append((name, before, after))
+            changes += _field_changes(old, e)
             if changes:
                 writes.updated.append(e)
 
         if r.leading_credit_codes is not None:
-            wanted = tuple(sorted((lc, r.relation) for lc in r.leading_credit_codes))
             current = links_now.get(e.id, ()) if old is not None else ()
-            if wanted != current:
-                if old is not None:
-                    changes.append(
-                        ("leading", _links_text(current) or None, _links_text(wanted) or None)
-                    )
-                if old is not None:
-                    writes.link_suppliers.append(e.id)
-                for lc, relation in wanted:
-                    leading = final.get(lc) or existing[lc]
-                    writes.links.append((e.id, leading.id, relation))
-            for lc in r.leading_credit_codes:
-                leading_tier = final[lc].tier if lc in final else existing[lc].tier
-                if leading_tier != Tier.LEADING.value:
-                    result.warnings.append(
-                        RowError(r.row, "not_leading", h.LEADING, {"value": lc}, "warning")
-                    )
-
-        for user in contacts_of[r.row]:
-            bound = bound_now.get(user)
-            if bound is not None and bound[0] == e.id:
-                continue
-            if bound is not None:
-                result.warnings.append(
-                    RowError(
-                        r.row,
-                        "contact_moved",
-                        h.CONTACTS,
-                        {"value": user, "old": bound[1]},
-                        "warning",
-                    )
-                )
-            writes.bindings.append((user, e.id))
-            changes.append(("contact", bound[1] if bound else None, str(user)))
+            changes += _plan_links(r, e, old, current, final, existing, writes, result)
+        changes += _plan_contacts(r, e, contacts_of[r.row], bound_now, writes, result)
 
         officer = e.liaison_officer_id
         if officer is None:
@@ -477,6 +419,106 @@ async def _diff(
     result.grants = list(writes.grants)
     result.contacts_bound = len(writes.bindings)
     return writes
+
+
+def _plan_links(
+    r: EnterpriseRow,
+    e: StoredEnterprise,
+    old: StoredEnterprise | None,
+    current: tuple[tuple[str, str], ...],
+    final: dict[str, StoredEnterprise],
+    existing: dict[str, StoredEnterprise],
+    writes: _Writes,
+    result: ImportResult,
+) -> list[tuple[str, str | None, str | None]]:
+    """Replace a supplier's links to its leading enterprises when the row names others; warn
+    about a "leading" enterprise that is not of the leading tier. The change, for a stored one."""
+    assert r.leading_credit_codes is not None
+    changes: list[tuple[str, str | None, str | None]] = []
+    wanted = tuple(sorted((lc, r.relation) for lc in r.leading_credit_codes))
+    if wanted != current:
+        if old is not None:
+            changes.append(("leading", _links_text(current) or None, _links_text(wanted) or None))
+            writes.link_suppliers.append(e.id)
+        for lc, relation in wanted:
+            leading = final.get(lc) or existing[lc]
+            writes.links.append((e.id, leading.id, relation))
+    for lc in r.leading_credit_codes:
+        leading_tier = final[lc].tier if lc in final else existing[lc].tier
+        if leading_tier != Tier.LEADING.value:
+            result.warnings.append(
+                RowError(r.row, "not_leading", h.LEADING, {"value": lc}, "warning")
+            )
+    return changes
+
+
+def _plan_contacts(
+    r: EnterpriseRow,
+    e: StoredEnterprise,
+    contacts: list[int],
+    bound_now: dict[int, tuple[int, str]],
+    writes: _Writes,
+    result: ImportResult,
+) -> list[tuple[str, str | None, str | None]]:
+    """Bind the row's contacts not yet bound to it; one bound elsewhere moves, with a warning."""
+    changes: list[tuple[str, str | None, str | None]] = []
+    for user in contacts:
+        bound = bound_now.get(user)
+        if bound is not None and bound[0] == e.id:
+            continue
+        if bound is not None:
+            result.warnings.append(
+                RowError(
+                    r.row,
+                    "contact_moved",
+                    h.CONTACTS,
+                    {"value": user, "old": bound[1]},
+                    "warning",
+                )
+            )
+        writes.bindings.append((user, e.id))
+        changes.append(("contact", bound[1] if bound else None, str(user)))
+    return changes
+
+
+def _merged(
+    r: EnterpriseRow, old: StoredEnterprise | None, new_id: int, liaison: int | None
+) -> StoredEnterprise:
+    """The enterprise as it will be stored: the row's values, and for a column the file lacks
+    (None) the stored value, or the default for a new enterprise. An empty 联络员 cell keeps the
+    stored officer."""
+    if liaison is None and old is not None:
+        liaison = old.liaison_officer_id
+    return StoredEnterprise(
+        id=new_id,
+        credit_code=r.credit_code,
+        name=r.name,
+        region_code=r.region_code,
+        chain=r.chain if r.chain is not None else (old.chain if old else ""),
+        tier=r.tier.value if r.tier is not None else (old.tier if old else Tier.OTHER.value),
+        specialized=(r.specialized if r.specialized is not None else bool(old and old.specialized)),
+        size=r.size if r.size is not None else (old.size if old else ""),
+        liaison_officer_id=liaison,
+    )
+
+
+def _field_changes(
+    old: StoredEnterprise, new: StoredEnterprise
+) -> list[tuple[str, str | None, str | None]]:
+    """(field, before, after) of each stored field that differs, as text for the change log."""
+    return [
+        (name, before, after)
+        for name, before, after in (
+            ("name", old.name, new.name),
+            ("region_code", old.region_code, new.region_code),
+            ("chain", old.chain, new.chain),
+            ("tier", old.tier, new.tier),
+            ("specialized", str(int(old.specialized)), str(int(new.specialized))),
+            ("size", old.size, new.size),
+            ("liaison_officer_id", _opt(old.liaison_officer_id), _opt(new.liaison_officer_id)),
+        )
+        if before != after
+    ]
 
 
 def _opt(value: int | None) -> str | None:

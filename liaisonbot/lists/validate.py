@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -206,7 +206,8 @@ _TIER_WORDS = {
     "core": Tier.CORE_SUPPLIER,
     "其它": Tier.OTHER,
 }
-_RELATIONS = {
+Relation = Literal["UPSTREAM", "DOWNSTREAM"]
+_RELATIONS: dict[str, Relation] = {
     "上游": "UPSTREAM",
     "upstream": "UPSTREAM",
     "up": "UPSTREAM",
@@ -287,119 +288,39 @@ def parse_person(raw: str) -> int | str | None:
 def parse_tier(raw: str) -> Tier | None:
     text = raw.strip()
     found = Tier.parse(text)
-    if isinstance(found, Tier):
+    if found is not None:
         return found
     return _TIER_WORDS.get(text) or _TIER_WORDS.get(text.lower())
+
+
+class _Refuse(Protocol):
+    """Records a problem with a cell of the row being parsed."""
+
+    def __call__(self, key: str, code: str, /, **params: Any) -> None: ...
 
 
 def parse_row(
     row: int, cells: dict[str, str], present: frozenset[str]
 ) -> EnterpriseRow | list[RowError]:
-    """Check one row on its own; `present` are the columns the file has."""
+    """Check one row on its own; `present` are the columns the file has. A column the file lacks
+    parses as None (the importer keeps the stored value); every problem of the row is reported,
+    in column order."""
     errors: list[RowError] = []
 
-    def err(key: str, code: str, **params: Any) -> None:
+    def err(key: str, code: str, /, **params: Any) -> None:
         errors.append(RowError(row, code, key, params))
 
-    name = cells.get(h.NAME, "").strip()
-    if not name:
-        err(h.NAME, "required")
-    elif len(name) > LIMITS.enterprise_name:
-        err(h.NAME, "too_long", limit=LIMITS.enterprise_name, length=len(name))
-
-    credit_code = ""
-    raw_code = cells.get(h.CREDIT_CODE, "")
-    try:
-        credit_code = parse_credit_code(raw_code)
-    except InvalidCode as exc:
-        if exc.problem is CodeProblem.EMPTY:
-            err(h.CREDIT_CODE, "required")
-        else:
-            err(h.CREDIT_CODE, _credit_problem_code(exc.problem, exc.code), value=raw_code.strip())
-
-    region_code = _code_text(cells.get(h.REGION_CODE, ""))
-    if region_code.endswith(".0"):  # a number cell written by a spreadsheet as float
-        region_code = region_code[:-2]
-    if not region_code:
-        err(h.REGION_CODE, "required")
-    elif not (region_code.isdigit() and _known_region(region_code)):
-        err(h.REGION_CODE, "region_code", value=region_code)
-
-    chain: str | None = None
-    if h.CHAIN in present:
-        chain = cells.get(h.CHAIN, "").strip()
-        if len(chain) > LIMITS.chain:
-            err(h.CHAIN, "too_long", limit=LIMITS.chain, length=len(chain))
-
-    tier: Tier | None = None
-    if h.TIER in present:
-        raw = cells.get(h.TIER, "").strip()
-        tier = parse_tier(raw) if raw else Tier.OTHER
-        if tier is None:
-            err(h.TIER, "tier", value=raw)
-
-    leading: tuple[str, ...] | None = None
-    if h.LEADING in present:
-        codes: list[str] = []
-        for part in _LIST_SEPARATORS.split(_code_text(cells.get(h.LEADING, ""))):
-            if not part:
-                continue
-            try:
-                code = _leading_code(part)
-            except InvalidCode:
-                err(h.LEADING, "leading_code", value=part)
-                continue
-            if code == credit_code:
-                err(h.LEADING, "leading_self")
-            elif code not in codes:
-                codes.append(code)
-        if len(codes) > MAX_LEADING:
-            err(h.LEADING, "too_many", limit=MAX_LEADING)
-        leading = tuple(codes)
-
-    relation = "UPSTREAM"
-    raw_relation = cells.get(h.RELATION, "").strip()
-    if raw_relation:
-        found = _RELATIONS.get(raw_relation.lower())
-        if found is None:
-            err(h.RELATION, "relation", value=raw_relation)
-        else:
-            relation = found
-
-    specialized: bool | None = None
-    if h.SPECIALIZED in present:
-        raw = unicodedata.normalize("NFKC", cells.get(h.SPECIALIZED, "")).strip().lower()
-        if raw in _TRUE:
-            specialized = True
-        elif raw in _FALSE:
-            specialized = False
-        else:
-            err(h.SPECIALIZED, "specialized", value=raw)
-
-    size: str | None = None
-    if h.SIZE in present:
-        size = cells.get(h.SIZE, "").strip()
-        if len(size) > SIZE_LIMIT:
-            err(h.SIZE, "too_long", limit=SIZE_LIMIT, length=len(size))
-
-    liaison: int | str | None = None
-    raw_liaison = cells.get(h.LIAISON, "").strip()
-    if raw_liaison:
-        liaison = parse_person(raw_liaison)
-        if liaison is None:
-            err(h.LIAISON, "liaison_invalid", value=raw_liaison)
-
-    contacts: list[int | str] = []
-    for part in _LIST_SEPARATORS.split(_code_text(cells.get(h.CONTACTS, ""))):
-        if not part:
-            continue
-        person = parse_person(part)
-        if person is None:
-            err(h.CONTACTS, "contact_invalid", value=part)
-        elif person not in contacts:
-            contacts.append(person)
-    if len(contacts) > MAX_CONTACTS:
-        err(h.CONTACTS, "too_many", limit=MAX_CONTACTS)
+    name = _name(cells, err)
+    credit_code = _credit_code(cells, err)
+    region_code = _region_code(cells, err)
+    chain = _chain(cells, err) if h.CHAIN in present else None
+    tier = _tier(cells, err) if h.TIER in present else None
+    leading = _leading(cells, credit_code, err) if h.LEADING in present else None
+    relation = _relation(cells, err)
+    specialized = _specialized(cells, err) if h.SPECIALIZED in present else None
+    size = _size(cells, err) if h.SIZE in present else None
+    liaison = _liaison(cells, err)
+    contacts = _contacts(cells, err)
 
     if errors:
         return errors
@@ -417,5 +338,129 @@ def parse_row(
         specialized=specialized,
         size=None if size is None else sys.intern(size),
         liaison=liaison,
-        contacts=tuple(contacts),
+        contacts=contacts,
     )
+
+
+def _name(cells: dict[str, str], err: _Refuse) -> str:
+    name = cells.get(h.NAME, "").strip()
+    if not name:
+        err(h.NAME, "required")
+    elif len(name) > LIMITS.enterprise_name:
+        err(h.NAME, "too_long", limit=LIMITS.enterprise_name, length=len(name))
+    return name
+
+
+def _credit_code(cells: dict[str, str], err: _Refuse) -> str:
+    """The normalised code; "" when it is missing or wrong."""
+    raw = cells.get(h.CREDIT_CODE, "")
+    try:
+        return parse_credit_code(raw)
+    except InvalidCode as exc:
+        if exc.problem is CodeProblem.EMPTY:
+            err(h.CREDIT_CODE, "required")
+        else:
+            err(h.CREDIT_CODE, _credit_problem_code(exc.problem, exc.code), value=raw.strip())
+    return ""
+
+
+def _region_code(cells: dict[str, str], err: _Refuse) -> str:
+    code = _code_text(cells.get(h.REGION_CODE, ""))
+    if code.endswith(".0"):  # a number cell written by a spreadsheet as float
+        code = code[:-2]
+    if not code:
+        err(h.REGION_CODE, "required")
+    elif not (code.isdigit() and _known_region(code)):
+        err(h.REGION_CODE, "region_code", value=code)
+    return code
+
+
+def _chain(cells: dict[str, str], err: _Refuse) -> str:
+    chain = cells.get(h.CHAIN, "").strip()
+    if len(chain) > LIMITS.chain:
+        err(h.CHAIN, "too_long", limit=LIMITS.chain, length=len(chain))
+    return chain
+
+
+def _tier(cells: dict[str, str], err: _Refuse) -> Tier | None:
+    """An empty cell is "other"."""
+    raw = cells.get(h.TIER, "").strip()
+    tier = parse_tier(raw) if raw else Tier.OTHER
+    if tier is None:
+        err(h.TIER, "tier", value=raw)
+    return tier
+
+
+def _leading(cells: dict[str, str], credit_code: str, err: _Refuse) -> tuple[str, ...]:
+    """The leading enterprises' codes, each once, in the cell's order."""
+    codes: list[str] = []
+    for part in _LIST_SEPARATORS.split(_code_text(cells.get(h.LEADING, ""))):
+        if not part:
+            continue
+        try:
+            code = _leading_code(part)
+        except InvalidCode:
+            err(h.LEADING, "leading_code", value=part)
+            continue
+        if code == credit_code:
+            err(h.LEADING, "leading_self")
+        elif code not in codes:
+            codes.append(code)
+    if len(codes) > MAX_LEADING:
+        err(h.LEADING, "too_many", limit=MAX_LEADING)
+    return tuple(codes)
+
+
+def _relation(cells: dict[str, str], err: _Refuse) -> Relation:
+    """Upstream unless the cell says otherwise."""
+    raw = cells.get(h.RELATION, "").strip()
+    if not raw:
+        return "UPSTREAM"
+    found = _RELATIONS.get(raw.lower())
+    if found is None:
+        err(h.RELATION, "relation", value=raw)
+        return "UPSTREAM"
+    return found
+
+
+def _specialized(cells: dict[str, str], err: _Refuse) -> bool | None:
+    raw = unicodedata.normalize("NFKC", cells.get(h.SPECIALIZED, "")).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    err(h.SPECIALIZED, "specialized", value=raw)
+    return None
+
+
+def _size(cells: dict[str, str], err: _Refuse) -> str:
+    size = cells.get(h.SIZE, "").strip()
+    if len(size) > SIZE_LIMIT:
+        err(h.SIZE, "too_long", limit=SIZE_LIMIT, length=len(size))
+    return size
+
+
+def _liaison(cells: dict[str, str], err: _Refuse) -> int | str | None:
+    raw = cells.get(h.LIAISON, "").strip()
+    if not raw:
+        return None
+    liaison = parse_person(raw)
+    if liaison is None:
+        err(h.LIAISON, "liaison_invalid", value=raw)
+    return liaison
+
+
+def _contacts(cells: dict[str, str], err: _Refuse) -> tuple[int | str, ...]:
+    """User ids and @usernames, each once."""
+    contacts: list[int | str] = []
+    for part in _LIST_SEPARATORS.split(_code_text(cells.get(h.CONTACTS, ""))):
+        if not part:
+            continue
+        person = parse_person(part)
+        if person is None:
+            err(h.CONTACTS, "contact_invalid", value=part)
+        elif person not in contacts:
+            contacts.append(person)
+    if len(contacts) > MAX_CONTACTS:
+        err(h.CONTACTS, "too_many", limit=MAX_CONTACTS)
+    return tuple(contacts)
