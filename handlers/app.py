@@ -51,6 +51,7 @@ from . import (
 from .common import Deps, remember_user
 from .delivery import deliver_pending
 from .i18n import LANGUAGES, t
+from .update_order import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ def build_application(
         .base_url(settings.api_base)
         .base_file_url(settings.file_base)
         .defaults(Defaults(tzinfo=settings.zone))
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
     )
     if request is not None:
