@@ -140,6 +140,8 @@ def key_item(row: LedgerRow, index: int, lang: str, zone: ZoneInfo, bot_username
         responsible=escape(clip(row.assignee, NAME_CHARS)) or t(lang, "digest.unassigned"),
         due=_local(row.due_at, zone),
     )
+    if row.affected > 1:
+        line += t(lang, "digest.key_affected", count=row.affected)
     if row.progress:
         line += "\n" + t(
             lang, "digest.key_progress", progress=escape(clip(row.progress, PROGRESS_CHARS))

@@ -78,6 +78,7 @@ class LedgerRow:
     escalated_unacked: bool = False
     progress: str = ""
     period_actions: tuple[str, ...] = ()
+    affected: int = 1  # enterprises with the same problem (linked reports), this one included
 
     @property
     def working(self) -> bool:

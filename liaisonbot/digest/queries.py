@@ -103,6 +103,25 @@ def _urgency(value: str) -> Urgency:
         return Urgency.NORMAL
 
 
+async def enterprises_affected(db: Database, rows: list[LedgerRow]) -> dict[int, int]:
+    """For reports linked as the same problem: how many enterprises it touches, itself included."""
+    if not rows:
+        return {}
+    marks = ",".join("?" * len(rows))
+    linked = await db.fetch_all(
+        "SELECT x.id AS id, e.credit_code AS code FROM ("
+        " SELECT report_id AS id, other_id AS other FROM report_links"
+        " UNION ALL SELECT other_id, report_id FROM report_links) AS x"
+        " JOIN reports r ON r.id = x.other JOIN enterprises e ON e.id = r.enterprise_id"
+        f" WHERE x.id IN ({marks})",
+        [r.id for r in rows],
+    )
+    codes = {r.id: {r.credit_code} for r in rows}
+    for link in linked:
+        codes[link["id"]].add(link["code"])
+    return {report_id: len(found) for report_id, found in codes.items() if len(found) > 1}
+
+
 async def unacknowledged_escalations(db: Database, report_ids: list[int]) -> set[int]:
     """Of escalated reports, those nobody in the escalation group acknowledged since the last
     escalation."""
@@ -244,8 +263,10 @@ async def build_digest(
         row.period_actions = tuple(actions.get(row.id, ()))
     key_ids = [r.id for r in rows if r.is_key]
     notes = await progress_notes(db, key_ids)
+    affected = await enterprises_affected(db, [r for r in rows if r.is_key])
     for row in rows:
         row.progress = notes.get(row.id, "")
+        row.affected = affected.get(row.id, 1)
     total, by_state, by_category, by_region, by_chain = compute(rows, events, period, scope)
     return Digest(
         scope=scope,

@@ -207,3 +207,26 @@ def test_a_digest_after_a_holiday_covers_it() -> None:
     assert local(period.end) == datetime(2026, 11, 30)
     plain = digest_period(monday, ZONE)
     assert plain.end - plain.start == timedelta(days=1)
+
+
+async def test_key_items_say_how_many_enterprises_share_the_problem(db: Database) -> None:
+    await generated(db, reports=600, per_day=60, seed=5)
+    digest = await build_digest(db, DigestScope(), PERIOD, now=DIGEST_NOW, zone=ZONE)
+    first, second = digest.key_items[0], digest.key_items[1]
+    other = await db.fetch_one(
+        "SELECT r.id FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
+        " WHERE e.credit_code NOT IN (?, ?) LIMIT 1",
+        (first.credit_code, second.credit_code),
+    )
+    assert other is not None
+    ids = sorted((first.id, other["id"]))
+    await db.write(
+        "INSERT INTO report_links (report_id, other_id, linked_at) VALUES (?, ?, '2026-01-01')",
+        ids,
+    )
+    digest = await build_digest(db, DigestScope(), PERIOD, now=DIGEST_NOW, zone=ZONE)
+    rows = {r.id: r for r in digest.key_items}
+    assert rows[first.id].affected == 2 and rows[second.id].affected == 1
+    text = render_digest(digest, "zh", ZONE, "LiaisonTestBot")
+    line = next(part for part in text.split("\n") if f"start=show_{first.id}\"" in part)
+    assert "2 家企业" in line
