@@ -11,6 +11,7 @@ from liaisonbot import deadlines
 from liaisonbot.domain.models import Enterprise, Report, ReportContent, ReportEvent
 from liaisonbot.domain.vocabulary import Category, Labelled, ReportState
 from liaisonbot.enterprise_views import EnterpriseDetail, SupplierStatus
+from liaisonbot.services.triage import INTERNAL_STEPS, INTERNAL_TEXT, parse_resolution_note
 from liaisonbot.views import QueueItem, ReportListItem, TriageInfo
 
 from .i18n import t
@@ -233,8 +234,6 @@ def report_detail(
 ) -> str:
     """The card and the timeline; for the enterprise (`internal=False`) without internal notes,
     assignments and links, and without the text of internal reasons."""
-    from liaisonbot.services.triage import INTERNAL_STEPS, INTERNAL_TEXT
-
     lines = [report_card(report, enterprise, lang, zone), "", t(lang, "show.timeline")]
     for event in events:
         if not internal and event.action in INTERNAL_STEPS:
@@ -260,9 +259,21 @@ def report_detail(
                 state=label(event.to_state, lang),
             )
         if event.note:
-            line += t(lang, "show.event_note", note=escape(event.note))
+            line += t(lang, "show.event_note", note=_event_note(event, lang))
         lines.append(line)
     return "\n".join(lines)
+
+
+def _event_note(event: ReportEvent, lang: str) -> str:
+    """An event's note as HTML; a resolution's outcome and policies in words."""
+    resolution = parse_resolution_note(event.note) if event.action == "resolve" else None
+    if resolution is None:
+        return escape(event.note)
+    outcome, text, policies = resolution
+    note = f"{t(lang, f'triage.outcome_{outcome.value.lower()}')}：{escape(text)}"
+    if policies:
+        note += "；" + t(lang, "card.policies", policies=escape(policies))
+    return note
 
 
 def category_list(lang: str) -> str:

@@ -12,6 +12,7 @@ admins). The reporter's own actions (giving information, 满意 / 不满意) nee
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -36,6 +37,22 @@ class Outcome(StrEnum):
     SOLVED = "SOLVED"
     PARTLY = "PARTLY"
     CANNOT = "CANNOT"
+
+
+def resolution_note(outcome: Outcome, text: str, policies: str) -> str:
+    """How a resolution is written in the event log: `[PARTLY] text | policies`."""
+    return f"[{outcome.value}] {text}" + (f" | {policies}" if policies else "")
+
+
+_RESOLUTION = re.compile(r"^\[(SOLVED|PARTLY|CANNOT)\] (.*?)(?: \| (.*))?$", re.DOTALL)
+
+
+def parse_resolution_note(note: str) -> tuple[Outcome, str, str] | None:
+    """The outcome, text and policies of a resolution event's note, to show them in words."""
+    match = _RESOLUTION.match(note)
+    if match is None:
+        return None
+    return Outcome(match.group(1)), match.group(2), match.group(3) or ""
 
 
 class Satisfaction(StrEnum):
@@ -419,7 +436,7 @@ async def resolve(
         expected=expected,
         now=now,
         seat=seat,
-        note=f"[{outcome.value}] {text}" + (f" | {policies}" if policies else ""),
+        note=resolution_note(outcome, text, policies),
         sets={
             "outcome": outcome.value,
             "outcome_text": text,

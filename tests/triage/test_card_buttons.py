@@ -174,6 +174,11 @@ async def test_sign_resolve_and_enterprise_satisfied_closes(bot: Bot, triage_wor
     assert "已销号" in bot.request.last_text(CONTACT.id)
     assert verbs(last_edit(bot, GROUP_ID)) == set()  # a closed card has no buttons
 
+    await bot.say(CONTACT, f"/show {report_id}")
+    timeline = bot.request.last_text(CONTACT.id)
+    assert "部分解决：已协调开通绿色通道 &lt;b&gt;；适用政策：交通运输保障十条" in timeline
+    assert "[PARTLY]" not in timeline
+
 
 async def test_unsatisfied_reopens_with_the_reason(bot: Bot, triage_world: object) -> None:
     report_id, card_id = await file_report(bot)
