@@ -27,6 +27,7 @@ from ..lists.export import (
     SATISFACTION_LABELS,
     WIDTHS,
     local_time,
+    note_in_words,
     xlsx_row,
     xlsx_sheet,
     zh_label,
@@ -229,7 +230,7 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
                 action_label(ev.action),
                 _state(ev.from_state),
                 _state(ev.to_state),
-                ev.note,
+                note_in_words(ev.action, ev.note),
             ]
         )
 

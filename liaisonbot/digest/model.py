@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ..deadlines import DeadlineFlags
 from ..domain.vocabulary import ReportState, Urgency
+from ..lists.export import note_in_words
 from .scope import DigestScope, Period
 
 # Still being worked on (the export's "open"); resolved items wait on the enterprise's 回访.
@@ -220,5 +221,5 @@ def progress_of(events: Iterable[tuple[str, str]]) -> str:
     last = ""
     for action, note in events:
         if note and action not in _NOT_PROGRESS:
-            last = note
+            last = note_in_words(action, note)
     return last

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from ..clock import from_db, to_db, utcnow
 from ..domain.codes import region_name
 from ..domain.vocabulary import Category, Channel, Mode, ReportState, Scope, Tier, Urgency
+from ..services.triage import parse_resolution_note
 from ..store import Database
 from ..views import person_label
 from ..workflow import WORKING_STATES
@@ -54,6 +55,16 @@ ACTION_LABELS = {
 
 # Outcome and 回访 answers of the triage workflow (liaisonbot.services.triage), as labelled.
 OUTCOME_LABELS = {"SOLVED": "已解决", "PARTLY": "部分解决", "CANNOT": "无法解决"}
+
+
+def note_in_words(action: str, note: str) -> str:
+    """An event's note as a ledger shows it: a resolution's outcome and policies in words."""
+    resolution = parse_resolution_note(note) if action == "resolve" else None
+    if resolution is None:
+        return note
+    outcome, text, policies = resolution
+    words = f"{OUTCOME_LABELS[outcome.value]}：{text}"
+    return words + (f"；适用政策：{policies}" if policies else "")
 SATISFACTION_LABELS = {
     "SATISFIED": "满意",
     "BASIC": "基本满意",
@@ -486,8 +497,8 @@ async def _ledger_sheet(
         f" {stamp('accepted_at', 'accepted', 'MIN')}, {stamp('resolved_at', 'resolved', 'MAX')},"
         f" {stamp('closed_at', 'closed', 'MAX')}, {optional('outcome')},"
         f" {optional('satisfaction')},"
-        " (SELECT ev.note FROM report_events ev WHERE ev.report_id = r.id AND ev.note != ''"
-        "   ORDER BY ev.id DESC LIMIT 1) AS last_note"
+        " (SELECT ev.action || ':' || ev.note FROM report_events ev"
+        "   WHERE ev.report_id = r.id AND ev.note != '' ORDER BY ev.id DESC LIMIT 1) AS last_note"
         " FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
         f" LEFT JOIN users u ON u.user_id = r.assignee_id{where.sql} ORDER BY r.id",
         where.params,
@@ -529,7 +540,7 @@ async def _ledger_sheet(
                     "超期" if overdue else "",
                     OUTCOME_LABELS.get(r["x_outcome"] or "", r["x_outcome"] or ""),
                     SATISFACTION_LABELS.get(r["x_satisfaction"] or "", r["x_satisfaction"] or ""),
-                    r["last_note"] or "",
+                    note_in_words(*(r["last_note"] or ":").split(":", 1)),
                 ]
             )
     return summary
@@ -556,7 +567,7 @@ async def _events_sheet(db: Database, sink: _Sink, where: _Where) -> None:
                     person_label(ev["actor_id"], ev["full_name"], ev["username"]),
                     zh_label(ReportState, ev["from_state"]),
                     zh_label(ReportState, ev["to_state"]),
-                    ev["note"],
+                    note_in_words(ev["action"], ev["note"]),
                 ]
             )
 

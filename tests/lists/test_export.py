@@ -214,3 +214,26 @@ async def test_ledger_outcome_and_satisfaction(db: Database, tmp_path: Path) -> 
     assert (item["办理结果"], item["回访"]) == ("部分解决", "基本满意")
     summary = {r[0]: r[1:] for r in sheet_rows(out, "分类汇总")[1:]}
     assert summary[Category.FIN.zh] == (1, 0, 1, 0, "100%")
+
+
+@pytest.mark.parametrize(
+    ("action", "note", "shown"),
+    [
+        (
+            "resolve",
+            "[PARTLY] 已协调 | 交通运输保障十条",
+            "部分解决：已协调；适用政策：交通运输保障十条",
+        ),
+        ("resolve", "[SOLVED] 已开通绿色通道", "已解决：已开通绿色通道"),
+        ("note", "[PARTLY] typed by an officer", "[PARTLY] typed by an officer"),
+        ("reject", "不属于本地事项", "不属于本地事项"),
+    ],
+)
+def test_a_resolution_note_is_shown_in_words(action: str, note: str, shown: str) -> None:
+    from liaisonbot.lists.export import note_in_words
+    from liaisonbot.services.triage import Outcome, resolution_note
+
+    assert note_in_words(action, note) == shown
+    assert resolution_note(Outcome.PARTLY, "已协调", "交通运输保障十条") == (
+        "[PARTLY] 已协调 | 交通运输保障十条"
+    )
