@@ -217,12 +217,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _submit(query, message, draft, user, lang, context)
         return
     if verb == "edit" and draft.step == "confirm":
-        await query.answer()
+        if argument and argument not in keyboards.EDITABLE_FIELDS:
+            await query.answer(t(lang, "dialog.stale"), show_alert=True)
+            return
+        await query.answer()  # a query is answered once
         if not argument:
             await message.edit_reply_markup(keyboards.edit_fields(draft.token, lang))
-            return
-        if argument not in keyboards.EDITABLE_FIELDS:
-            await query.answer(t(lang, "dialog.stale"), show_alert=True)
             return
         draft.step, draft.editing = argument, True
         if argument == "attachments":

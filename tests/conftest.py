@@ -101,6 +101,7 @@ async def bot(tmp_path: Path, db: Database) -> AsyncIterator[Bot]:
     harness = await start_bot(make_settings(tmp_path), db, Clock(NOW))
     yield harness
     await harness.app.shutdown()
+    assert not harness.request.violations, harness.request.violations
 
 
 async def seed_world(db: Database) -> tuple[int, int]:

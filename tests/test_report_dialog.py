@@ -179,3 +179,17 @@ async def test_unbound_user_cannot_start_the_dialog(bot: Bot, world: object) -> 
     await bot.say(STRANGER, "/report")
     assert "邀请链接" in bot.request.last_text(STRANGER.id)
     assert await bot.db.fetch_one("SELECT * FROM drafts") is None
+
+
+async def test_forged_edit_button_is_answered_once_and_changes_nothing(
+    bot: Bot, world: object
+) -> None:
+    await fill_until_summary(bot)
+    params, message_id = bot.request.last_message(CONTACT.id)
+    token = button_data(params, "提交").split("|")[1]
+    await bot.send(bot.updates.press(CONTACT, params, f"d|{token}|edit|owner", message_id))
+    answers = bot.request.sent("answerCallbackQuery")
+    assert answers[-1]["show_alert"] is True
+    draft = await bot.db.fetch_one("SELECT step, editing FROM drafts")
+    assert draft is not None and (draft["step"], draft["editing"]) == ("confirm", 0)
+    # the fixture fails the test if the query was answered twice

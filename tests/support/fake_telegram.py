@@ -34,6 +34,10 @@ class RecordingRequest(BaseRequest):
     files: dict[str, bytes] = field(default_factory=dict)
     # chat id -> the error every send to that chat answers (a migrated group, a kicked bot)
     fail_chat: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Calls Telegram would refuse as the bot's own mistake (a callback query answered twice);
+    # the harness fails a test that leaves any.
+    violations: list[str] = field(default_factory=list)
+    _answered: set[str] = field(default_factory=set)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -72,6 +76,17 @@ class RecordingRequest(BaseRequest):
                     content = content.read()
                 call.uploads[part] = (name or "", content)
         self.calls.append(call)
+        if api_method == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self._answered:
+                self.violations.append(f"callback query {query_id} answered twice: {params}")
+                error = {
+                    "error_code": 400,
+                    "description": "Bad Request: query is too old and "
+                    "response timeout expired or query ID is invalid",
+                }
+                return 400, json.dumps({"ok": False, **error}).encode()
+            self._answered.add(query_id)
         chat = params.get("chat_id")
         if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit():
             error = self.fail_chat.get(int(chat))
