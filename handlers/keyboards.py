@@ -54,7 +54,13 @@ def cancel_button(token: str, lang: str) -> InlineKeyboardButton:
 
 
 def categories(token: str, lang: str) -> InlineKeyboardMarkup:
-    return _choices(token, "cat", list(Category), lang, width=2)
+    buttons = [
+        InlineKeyboardButton(c.short_label(lang), callback_data=draft_data(token, "cat", c.value))
+        for c in Category
+    ]
+    rows = _rows(buttons, 3)
+    rows.append([cancel_button(token, lang)])
+    return InlineKeyboardMarkup(rows)
 
 
 def urgencies(token: str, lang: str) -> InlineKeyboardMarkup:
@@ -282,11 +288,11 @@ def category_panel(
     report_id: int, state: str, current: Category, lang: str
 ) -> InlineKeyboardMarkup:
     buttons = [
-        _t_button(lang, report_id, "cas", state, c.value, c.label(lang))
+        _t_button(lang, report_id, "cas", state, c.value, c.short_label(lang))
         for c in Category
         if c != current
     ]
-    rows = _rows(buttons, 2)
+    rows = _rows(buttons, 3)
     rows.append([_t_button(lang, report_id, "back", state)])
     return InlineKeyboardMarkup(rows)
 

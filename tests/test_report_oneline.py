@@ -158,3 +158,20 @@ async def test_card_follows_a_group_that_became_a_supergroup(bot: Bot, world: ob
         "SELECT chat_id FROM liaison_groups WHERE chat_id = ?", (new_id,)
     )
     assert group is not None
+
+
+async def test_a_part_of_a_category_name_is_enough_when_it_is_unique(
+    bot: Bot, world: object
+) -> None:
+    await bot.say(CONTACT, "/report 运输 集装箱滞港")
+    row = await bot.db.fetch_one("SELECT category, title FROM reports")
+    assert row is not None and tuple(row) == ("LOG", "集装箱滞港")
+
+
+async def test_category_buttons_use_short_names_three_to_a_row(bot: Bot, world: object) -> None:
+    await bot.say(CONTACT, "/report")
+    params, _ = bot.request.last_message(CONTACT.id)
+    rows = params["reply_markup"]["inline_keyboard"]
+    assert [len(r) for r in rows[:-1]] == [3, 3, 3, 3, 2]
+    texts = [b["text"] for r in rows[:-1] for b in r]
+    assert "供应配套" in texts and max(len(x) for x in texts) <= 5

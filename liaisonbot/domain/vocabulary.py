@@ -40,6 +40,9 @@ class Labelled(StrEnum):
 
 
 class Category(Labelled):
+    """The 14 kinds of difficulty. Buttons use the short names; the full names go in cards,
+    ledgers and digests."""
+
     LAB = "LAB"
     SUP = "SUP"
     LOG = "LOG"
@@ -54,6 +57,46 @@ class Category(Labelled):
     CST = "CST"
     PRJ = "PRJ"
     OTH = "OTH"
+
+    def short_label(self, lang: str) -> str:
+        zh, en = _SHORT_CATEGORY[self.value]
+        return en if lang == "en" else zh
+
+    @classmethod
+    def parse(cls, text: str) -> Category | None:
+        """A code, a full name or a short name (`物流`, `logistics`) in either language."""
+        found = super().parse(text)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        needle = text.strip().lower()
+        if not needle:
+            return None
+        names = {m: [n.lower() for n in (*_SHORT_CATEGORY[m.value], m.zh, m.en)] for m in cls}
+        for member, known in names.items():
+            if needle in known:
+                return member
+        # a part of a name, when only one category has it (`运输`, `融资`)
+        partial = [m for m, known in names.items() if any(needle in n for n in known)]
+        return partial[0] if len(partial) == 1 else None
+
+
+# Short names that fit two or three buttons to a row on a phone; they parse as categories too.
+_SHORT_CATEGORY: dict[str, tuple[str, str]] = {
+    "LAB": ("用工返岗", "Labour"),
+    "SUP": ("供应配套", "Supply"),
+    "LOG": ("物流运输", "Logistics"),
+    "PPE": ("防疫物资", "PPE"),
+    "FIN": ("资金融资", "Finance"),
+    "MKT": ("订单市场", "Orders"),
+    "TRD": ("外贸进出口", "Trade"),
+    "POL": ("政策落实", "Policy"),
+    "APR": ("审批证照", "Approvals"),
+    "CTL": ("防控限制", "Controls"),
+    "ENE": ("能源要素", "Energy"),
+    "CST": ("成本上升", "Costs"),
+    "PRJ": ("重点项目", "Projects"),
+    "OTH": ("其他", "Other"),
+}
 
 
 class Urgency(Labelled):
@@ -114,13 +157,13 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "LOG": ("物流运输", "Logistics and transport"),
         "PPE": ("防疫物资", "Epidemic-prevention supplies"),
-        "FIN": ("资金/融资 (含拖欠账款)", "Cash flow and finance (incl. payment arrears)"),
+        "FIN": ("资金/融资（含拖欠账款）", "Cash flow and finance (incl. payment arrears)"),
         "MKT": ("订单/市场/下游需求", "Orders, demand, downstream"),
         "TRD": ("外贸/进出口", "Foreign trade"),
         "POL": ("政策落实", "Policy implementation"),
         "APR": ("审批/证照/复工备案", "Approvals, licences, resumption permits"),
         "CTL": ("防控措施限制", "Epidemic-control restrictions"),
-        "ENE": ("能源与要素 (电、气、水、用地)", "Energy and production factors"),
+        "ENE": ("能源与要素（电、气、水、用地）", "Energy and production factors"),
         "CST": ("成本上升", "Rising costs"),
         "PRJ": ("重点项目推进", "Key project progress"),
         "OTH": ("其他", "Other"),
