@@ -66,7 +66,7 @@ def test_validation_agrees_with_the_check_character_algorithm(
     [
         ("44", "广东省"),
         ("4403", "广东省深圳市"),
-        ("440305", "广东省南山区"),
+        ("440305", "广东省深圳市南山区"),
         ("110108", "北京市海淀区"),
     ],
 )

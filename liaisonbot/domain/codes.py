@@ -80,13 +80,28 @@ def _current_name(county: str) -> str:
     return names[-1].split("]")[-1]
 
 
+def _division(code6: str) -> dict[str, str]:
+    parts = numdb.get("cn/loc").info(code6)
+    return {k: v for _, props in parts for k, v in props.items()}
+
+
+# Table entries that stand for a group of counties, not a named city.
+_NOT_A_CITY = {
+    "市辖区",
+    "县",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+    "省直辖县级行政单位",
+    "自治区直辖县级行政单位",
+}
+
+
 def region_name(code: str) -> str | None:
-    """Province and division name for a 2-, 4- or 6-digit GB/T 2260 code, or None if unknown."""
+    """Province, city and county name of a 2-, 4- or 6-digit GB/T 2260 code, or None if unknown:
+    `350102` is 福建省福州市鼓楼区, `110108` 北京市海淀区."""
     if not code.isdigit() or len(code) not in (2, 4, 6):
         return None
-    full = code.ljust(6, "0")
-    parts = numdb.get("cn/loc").info(full)
-    info = {k: v for _, props in parts for k, v in props.items()}
+    info = _division(code.ljust(6, "0"))
     province = info.get("province")
     if province is None:
         return None
@@ -96,7 +111,14 @@ def region_name(code: str) -> str | None:
     if county is None:
         return None
     name = _current_name(county)
-    return province if name == province else f"{province}{name}"
+    if name == province:
+        return province
+    if len(code) == 6 and not code.endswith("00"):
+        city = _division(code[:4] + "00").get("county")
+        city_name = _current_name(city) if city else ""
+        if city_name and city_name not in _NOT_A_CITY and city_name != province:
+            return f"{province}{city_name}{name}"
+    return f"{province}{name}"
 
 
 def validate_region_code(raw: str) -> str:
