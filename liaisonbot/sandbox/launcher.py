@@ -110,8 +110,22 @@ def _free_or_default(port: int) -> int:
     return DEFAULT_PORT
 
 
+def _fresh_database() -> Path:
+    """The sandbox's Telegram side lives in memory and starts anew each time, so its database
+    does too (cards of an earlier run would point at messages that no longer exist)."""
+    path = DATA_DIR / "sandbox.db"
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    return path
+
+
 async def _run(port: int, settings: Settings) -> None:
-    db_path = Path(os.environ.get("LIAISONBOT_DB") or DATA_DIR / "sandbox.db")
+    # SIGTERM (a service manager, `kill`) stops the bot process too, as Ctrl-C does.
+    main_task = asyncio.current_task()
+    assert main_task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
+    chosen = os.environ.get("LIAISONBOT_DB")
+    db_path = Path(chosen) if chosen else _fresh_database()
     async with sandbox_with_bot(db_path, _free_or_default(port), lang=settings.lang) as (sb, bot):
         print(
             f"\nLiaisonBot sandbox is running: open {sb.base_url}/ in a browser.\n"
@@ -131,6 +145,6 @@ async def _run(port: int, settings: Settings) -> None:
 
 def main(port: int, settings: Settings) -> int:
     DATA_DIR.mkdir(exist_ok=True)
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         asyncio.run(_run(port, settings))
     return 0
