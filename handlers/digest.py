@@ -11,7 +11,6 @@ official subscribes the group itself.
 from __future__ import annotations
 
 import io
-import re
 
 from telegram import (
     InlineKeyboardButton,
@@ -38,14 +37,16 @@ from liaisonbot.store import Database
 from . import digest_render
 from .common import deps, language
 from .i18n import t
-from .refusals import domain_refusal
+from .refusals import code_refusal, domain_refusal
 
 PREFIX = "ds"
 MAX_REGION_BUTTONS = 24
 MAX_CHAINS = 24  # the chain mask is a 24-bit number
 SKIP_EMPTY_WORDS = {"skip-empty", "skipempty", "无内容不发", "跳过空日"}
 SKIP_HOLIDAY_WORDS = {"skip-holidays", "skipholidays", "节假日不发", "跳过节假日"}
-_TIME_TOKEN = re.compile(r"^\d{1,2}:\d{2}$")
+BEIJING_ZONES = {"Asia/Shanghai"}
+# /unsubscribe's buttons ride on the same callback prefix: ds|-|0|<subscription id or "all">|u
+UNSUBSCRIBE_STEP, KEEP_STEP, ALL = "u", "k", "all"
 
 
 def _data(region: str, mask: int, opts: str, step: str) -> str:
@@ -134,14 +135,32 @@ def _refusal(lang: str, exc: DomainError) -> str:
     return t(lang, key)
 
 
-def _done_text(sub: Subscription, lang: str, zone: str) -> str:
-    return t(
-        lang,
-        "subscribe.done",
-        scope=digest_render.scope_text(sub.scope, lang),
-        time=sub.at_time,
-        zone=zone,
-    )
+def zone_text(lang: str, zone: str) -> str:
+    """北京时间 for China's zone, else the zone's name."""
+    return t(lang, "digest.zone_beijing") if zone in BEIJING_ZONES else zone
+
+
+def _scopes_text(subs: list[Subscription], lang: str) -> str:
+    return t(lang, "text.list_sep").join(digest_render.scope_text(s.scope, lang) for s in subs)
+
+
+async def _done_text(db: Database, sub: Subscription, lang: str, zone: str) -> str:
+    """The confirmation, saying when the chat's other subscriptions overlap this one."""
+    lines = [
+        t(
+            lang,
+            "subscribe.done",
+            scope=digest_render.scope_text(sub.scope, lang),
+            time=sub.at_time,
+            zone=zone_text(lang, zone),
+        )
+    ]
+    wider, narrower = subscriptions.overlapping(await subscriptions.for_chat(db, sub.chat_id), sub)
+    if wider:
+        lines.append(t(lang, "subscribe.overlap_within", scopes=_scopes_text(wider, lang)))
+    if narrower:
+        lines.append(t(lang, "subscribe.overlap_contains", scopes=_scopes_text(narrower, lang)))
+    return "\n".join(lines)
 
 
 async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -163,18 +182,18 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     at_time = d.settings.digest_time
     skip_empty = skip_non_working = False
     for token in context.args or []:
-        if _TIME_TOKEN.match(token):
-            at_time = token
-        elif token.lower() in SKIP_EMPTY_WORDS:
+        if token.lower() in SKIP_EMPTY_WORDS:
             skip_empty = True
         elif token.lower() in SKIP_HOLIDAY_WORDS:
             skip_non_working = True
         elif token.isdigit():
             try:
                 region = validate_region_code(token)
-            except InvalidCode:
-                await message.reply_text(t(lang, "digest.out_of_scope"))
+            except InvalidCode as exc:
+                await message.reply_text(code_refusal(lang, exc), parse_mode=ParseMode.HTML)
                 return
+        elif subscriptions.looks_like_time(token):  # 7:30, 7点半…: a time, never a chain
+            at_time = token
         else:
             chains.append(token)
     try:
@@ -249,6 +268,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     region, mask, opts, step = parsed
     grants = await _digest_grants(d.db, user.id)
+    if step in (UNSUBSCRIBE_STEP, KEEP_STEP) and (chat.id > 0 or grants):
+        await _unsubscribe_button(update, context, lang, opts, step)
+        return
     if not grants:
         await query.answer(t(lang, "digest.not_official"), show_alert=True)
         return
@@ -314,7 +336,7 @@ async def _subscribe(
         text = _refusal(lang, exc)
     else:
         ensure_daily_job(context.application, sub.at_time)
-        text = _done_text(sub, lang, d.settings.tz)
+        text = await _done_text(d.db, sub, lang, d.settings.tz)
     if edit and update.callback_query is not None:
         await update.callback_query.edit_message_text(text, parse_mode=ParseMode.HTML)
     else:
@@ -330,10 +352,84 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     if chat.id < 0 and not await _digest_grants(d.db, user.id):
         await message.reply_text(t(lang, "digest.not_official"))
         return
-    count = await subscriptions.unsubscribe(d.db, chat.id, d.now())
+    subs = await subscriptions.for_chat(d.db, chat.id)
+    if not subs:
+        await message.reply_text(t(lang, "unsubscribe.none"))
+        return
+    if len(subs) > 1:
+        await message.reply_text(
+            t(lang, "unsubscribe.choose", count=len(subs)),
+            reply_markup=_unsubscribe_keyboard(subs, lang),
+        )
+        return
+    count = await subscriptions.unsubscribe(d.db, chat.id, d.now(), subs[0].id)
     await message.reply_text(
-        t(lang, "unsubscribe.done", count=count) if count else t(lang, "unsubscribe.none")
+        t(lang, "unsubscribe.one", scope=digest_render.scope_text(subs[0].scope, lang))
+        if count
+        else t(lang, "unsubscribe.none"),
+        parse_mode=ParseMode.HTML,
     )
+
+
+def _unsubscribe_keyboard(subs: list[Subscription], lang: str) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                t(
+                    lang,
+                    "button.unsubscribe_one",
+                    scope=digest_render.scope_label(sub.scope, lang),
+                    time=sub.at_time,
+                ),
+                callback_data=_data("", 0, str(sub.id), UNSUBSCRIBE_STEP),
+            )
+        ]
+        for sub in subs
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t(lang, "button.unsubscribe_all"),
+                callback_data=_data("", 0, ALL, UNSUBSCRIBE_STEP),
+            ),
+            InlineKeyboardButton(
+                t(lang, "button.unsubscribe_keep"), callback_data=_data("", 0, "", KEEP_STEP)
+            ),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+async def _unsubscribe_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str, which: str, step: str
+) -> None:
+    """A press on /unsubscribe's buttons. Only the chat's own subscriptions can be stopped: the
+    id in the button is looked up within the chat where it was pressed."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    d = deps(context)
+    await query.answer()
+    if step == KEEP_STEP:
+        await query.edit_message_text(t(lang, "unsubscribe.kept"))
+        return
+    if which == ALL:
+        count = await subscriptions.unsubscribe(d.db, chat.id, d.now())
+        text = t(lang, "unsubscribe.done", count=count) if count else t(lang, "unsubscribe.none")
+    else:
+        sub = await subscriptions.get(d.db, int(which)) if which.isdigit() else None
+        stopped = (
+            sub is not None
+            and sub.chat_id == chat.id
+            and await subscriptions.unsubscribe(d.db, chat.id, d.now(), sub.id)
+        )
+        if not stopped or sub is None:
+            text = t(lang, "unsubscribe.gone")
+        else:
+            text = t(lang, "unsubscribe.one", scope=digest_render.scope_text(sub.scope, lang))
+            left = len(await subscriptions.for_chat(d.db, chat.id))
+            if left:
+                text += "\n" + t(lang, "unsubscribe.remaining", count=left)
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
 
 
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -398,5 +494,5 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             data = await ledger_xlsx(d.db, digest, zone)
             await message.reply_document(
                 InputFile(io.BytesIO(data), filename=ledger_filename(digest)),
-                caption=digest_render.caption(digest, lang),
+                caption=digest_render.caption(digest, lang, zone),
             )

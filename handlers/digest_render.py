@@ -40,7 +40,8 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def scope_text(scope: DigestScope, lang: str) -> str:
+def scope_label(scope: DigestScope, lang: str) -> str:
+    """The scope as plain text (a button's label); `scope_text` is the HTML form."""
     region = (
         (region_name(scope.region_prefix) or scope.region_prefix)
         if scope.region_prefix
@@ -51,7 +52,11 @@ def scope_text(scope: DigestScope, lang: str) -> str:
         if scope.chains
         else t(lang, "digest.all_chains")
     )
-    return escape(f"{region} · {chains}")
+    return f"{region} · {chains}"
+
+
+def scope_text(scope: DigestScope, lang: str) -> str:
+    return escape(scope_label(scope, lang))
 
 
 def _rate(value: float | None) -> str:
@@ -68,6 +73,12 @@ def _duration(hours: float | None, lang: str) -> str:
 
 def _local(moment: datetime | None, zone: ZoneInfo, fmt: str = "%m-%d %H:%M") -> str:
     return moment.astimezone(zone).strftime(fmt) if moment else "—"
+
+
+def as_of(digest: Digest, zone: ZoneInfo | None = None) -> str:
+    """When the open items, warnings and key items were counted (the period's flow is of the
+    period; what is open is of the moment the digest was made)."""
+    return _local(digest.as_of, zone or digest.zone or ZoneInfo("UTC"))
 
 
 def _slice_name(kind: str, key: str, lang: str) -> str:
@@ -149,12 +160,13 @@ def key_item(row: LedgerRow, index: int, lang: str, zone: ZoneInfo, bot_username
     return line
 
 
-def render_empty(digest: Digest, lang: str) -> str:
+def render_empty(digest: Digest, lang: str, zone: ZoneInfo | None = None) -> str:
     return t(
         lang,
         "digest.empty",
         day=digest.period.day.isoformat(),
         scope=scope_text(digest.scope, lang),
+        as_of=as_of(digest, zone),
     )
 
 
@@ -163,11 +175,11 @@ def render_digest(
 ) -> str:
     """The digest message; at most `limit` characters."""
     if digest.empty:
-        return render_empty(digest, lang)
-    head = [*_head(digest, lang, zone), "", *_problem_lines(digest, lang)]
+        return render_empty(digest, lang, zone)
+    head = [*_head(digest, lang, zone), "", *_problem_lines(digest, lang, zone)]
     breakdown = _breakdown(digest, lang)
     items = digest.key_items
-    key_head = ["", t(lang, "digest.section_key", count=len(items))]
+    key_head = ["", t(lang, "digest.section_key", count=len(items), as_of=as_of(digest, zone))]
     text = "\n".join([*head, *breakdown, *key_head])
     if len(text) > limit - _RESERVE:  # never in practice: drop the breakdowns first
         text = "\n".join([*head, *key_head])
@@ -205,7 +217,7 @@ def _head(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
     return head
 
 
-def _problem_lines(digest: Digest, lang: str) -> list[str]:
+def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
     """The period's flow, what is open by state, deadline warnings, rates and satisfaction."""
     total = digest.total
     states = t(lang, "digest.sep").join(
@@ -226,7 +238,7 @@ def _problem_lines(digest: Digest, lang: str) -> list[str]:
             reopened=total.reopened,
             escalated=total.escalated,
         ),
-        t(lang, "digest.open", open=total.open, states=states or "—"),
+        t(lang, "digest.open", open=total.open, states=states or "—", as_of=as_of(digest, zone)),
         t(lang, "digest.awaiting", count=total.awaiting_confirmation),
         t(
             lang,
@@ -288,5 +300,11 @@ def _with_key_items(
     return text
 
 
-def caption(digest: Digest, lang: str) -> str:
-    return t(lang, "digest.caption", day=digest.period.day.isoformat(), rows=len(digest.rows))
+def caption(digest: Digest, lang: str, zone: ZoneInfo | None = None) -> str:
+    return t(
+        lang,
+        "digest.caption",
+        day=digest.period.day.isoformat(),
+        rows=len(digest.rows),
+        as_of=as_of(digest, zone),
+    )

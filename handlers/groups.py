@@ -6,17 +6,19 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from liaisonbot import views
 from liaisonbot.domain.access import is_admin
+from liaisonbot.domain.codes import InvalidCode, region_name, validate_region_code
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.services import people, triage
 
 from .common import deps, language
 from .i18n import t
+from .refusals import code_refusal
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,40 @@ async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | No
     return lang
 
 
+def _region_text(lang: str, code: str) -> str:
+    """'福建省福州市（3501）'; everywhere for no prefix; the bare code if the table lacks it."""
+    if not code:
+        return t(lang, "group.all_regions")
+    name = region_name(code)
+    return t(lang, "group.region", name=name, code=code) if name else code
+
+
+def _chain_text(lang: str, chain: str) -> str:
+    return chain or t(lang, "group.all_chains")
+
+
+def _binding_text(lang: str, group: LiaisonGroup) -> str:
+    if group.is_escalation:
+        return t(lang, "group.binding_escalation")
+    return t(
+        lang,
+        "group.binding",
+        region=_region_text(lang, group.region_prefix),
+        chain=_chain_text(lang, group.chain),
+    )
+
+
+def _same_binding(a: LiaisonGroup, b: LiaisonGroup) -> bool:
+    return (a.is_escalation, a.region_prefix, a.chain) == (
+        b.is_escalation,
+        b.region_prefix,
+        b.chain,
+    )
+
+
 async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/bindgroup REGION_CODE [CHAIN]` or `/bindgroup escalation`, in the group itself."""
+    """`/bindgroup REGION_CODE [CHAIN]` or `/bindgroup escalation`, in the group itself. The
+    region must be a GB/T 2260 code; rebinding a bound group says what it was before."""
     message = update.effective_message
     assert message is not None
     lang = await _admin(update, context)
@@ -51,20 +85,42 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     title = message.chat.title or ""
     if len(args) == 1 and args[0].lower() in ESCALATION_WORDS:
         group = LiaisonGroup(chat_id=message.chat.id, title=title, is_escalation=True)
-        await people.bind_group(d.db, group, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
-        await message.reply_text(t(lang, "group.bound_escalation"))
-        return
-    if not args or not args[0].isdigit() or len(args[0]) > 6 or len(args) > 2:
+    elif not args or not args[0].isdigit() or len(args[0]) > 6 or len(args) > 2:
         await message.reply_text(t(lang, "group.bind_usage"))
         return
-    chain = args[1] if len(args) > 1 else ""
-    group = LiaisonGroup(chat_id=message.chat.id, title=title, region_prefix=args[0], chain=chain)
+    else:
+        try:
+            region = validate_region_code(args[0])
+        except InvalidCode as exc:
+            await message.reply_text(code_refusal(lang, exc), parse_mode=ParseMode.HTML)
+            return
+        chain = args[1] if len(args) > 1 else ""
+        group = LiaisonGroup(
+            chat_id=message.chat.id, title=title, region_prefix=region, chain=chain
+        )
+    before = await views.group(d.db, message.chat.id)
     await people.bind_group(d.db, group, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
-    await message.reply_text(t(lang, "group.bound", region=args[0], chain=chain or "—"))
+    if before is not None and not _same_binding(before, group):
+        text = t(
+            lang,
+            "group.rebound",
+            before=_binding_text(lang, before),
+            after=_binding_text(lang, group),
+        )
+    elif group.is_escalation:
+        text = t(lang, "group.bound_escalation")
+    else:
+        text = t(
+            lang,
+            "group.bound",
+            region=_region_text(lang, group.region_prefix),
+            chain=_chain_text(lang, group.chain),
+        )
+    await message.reply_text(text)
 
 
 async def _grant_args(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str, *, check_region: bool
 ) -> RoleGrant | None:
     message = update.effective_message
     assert message is not None
@@ -81,6 +137,12 @@ async def _grant_args(
     if user_id is None or (region and not region.isdigit()):
         await message.reply_text(t(lang, "group.grant_usage"))
         return None
+    if region and check_region:
+        try:
+            region = validate_region_code(region)
+        except InvalidCode as exc:
+            await message.reply_text(code_refusal(lang, exc), parse_mode=ParseMode.HTML)
+            return None
     return RoleGrant(
         user_id=user_id,
         role=role,
@@ -90,26 +152,27 @@ async def _grant_args(
 
 
 async def _role_request(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, check_region: bool
 ) -> tuple[str, RoleGrant] | None:
-    """An admin's /grant or /revoke arguments, with their language; None once refused."""
+    """An admin's /grant or /revoke arguments, with their language; None once refused. /revoke
+    does not check the region against GB/T 2260, so a grant made before the check can go."""
     lang = await _admin(update, context)
     if lang is None:
         return None
-    role_grant = await _grant_args(update, context, lang)
+    role_grant = await _grant_args(update, context, lang, check_region=check_region)
     if role_grant is None:
         return None
     return lang, role_grant
 
 
-def _role_text(lang: str, key: str, role_grant: RoleGrant) -> str:
+def _role_text(lang: str, key: str, role_grant: RoleGrant, user: str) -> str:
     return t(
         lang,
         key,
-        user=role_grant.user_id,
+        user=user,
         role=role_grant.role.label(lang),
-        region=role_grant.region_prefix or "—",
-        chain=role_grant.chain or "—",
+        region=_region_text(lang, role_grant.region_prefix),
+        chain=_chain_text(lang, role_grant.chain),
     )
 
 
@@ -117,28 +180,34 @@ async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/grant ROLE USER_ID|@name [REGION] [CHAIN]`."""
     message = update.effective_message
     assert message is not None
-    request = await _role_request(update, context)
+    request = await _role_request(update, context, check_region=True)
     if request is None:
         return
     lang, role_grant = request
     d = deps(context)
     new = await people.grant_role(d.db, role_grant, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
-    await message.reply_text(
-        _role_text(lang, "group.granted" if new else "group.grant_exists", role_grant)
-    )
+    names = await views.user_names(d.db, {role_grant.user_id})
+    user = names.get(role_grant.user_id, str(role_grant.user_id))
+    text = _role_text(lang, "group.granted" if new else "group.grant_exists", role_grant, user)
+    if role_grant.user_id not in names:  # ids come from admins: allowed, but said
+        text += "\n" + t(lang, "group.user_unseen")
+    await message.reply_text(text)
 
 
 async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/revoke ROLE USER_ID|@name [REGION] [CHAIN]`."""
     message = update.effective_message
     assert message is not None
-    request = await _role_request(update, context)
+    request = await _role_request(update, context, check_region=False)
     if request is None:
         return
     lang, role_grant = request
-    removed = await people.revoke_role(deps(context).db, role_grant)
+    db = deps(context).db
+    removed = await people.revoke_role(db, role_grant)
+    names = await views.user_names(db, {role_grant.user_id})
+    user = names.get(role_grant.user_id, str(role_grant.user_id))
     await message.reply_text(
-        _role_text(lang, "group.revoked" if removed else "group.revoke_missing", role_grant)
+        _role_text(lang, "group.revoked" if removed else "group.revoke_missing", role_grant, user)
     )
 
 

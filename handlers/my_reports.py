@@ -54,7 +54,14 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(t(lang, "error.report_not_found", number=int(arg)))
         return
     events = await views.timeline(d.db, report.id)
-    names = await views.user_names(d.db, {e.actor_id for e in events if e.actor_id})
+    internal = viewer.contact_enterprise_id != enterprise.id or bool(viewer.grants)
+    people = {e.actor_id for e in events if e.actor_id}
+    if internal:  # assignments name a person by id
+        people |= {
+            int(e.note) for e in events if e.action in ("take", "assign") and e.note.isdigit()
+        }
+    names = await views.user_names(d.db, people)
+    blocking = await enterprise_views.blocked_by(d.db, report.id)
     text = rendering.report_detail(
         report,
         enterprise,
@@ -62,10 +69,9 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         names,
         lang,
         d.settings.zone,
-        internal=viewer.contact_enterprise_id != enterprise.id or bool(viewer.grants),
+        internal=internal,
+        info=await views.triage_info(d.db, report.id),
+        now=d.now(),
+        after_card=(rendering.blocked_by_line(blocking, lang),) if blocking is not None else (),
     )
-    blocking = await enterprise_views.blocked_by(d.db, report.id)
-    if blocking is not None:  # the text begins with the card: the line goes right after it
-        end = len(rendering.report_card(report, enterprise, lang, d.settings.zone))
-        text = text[:end] + "\n" + rendering.blocked_by_line(blocking, lang) + text[end:]
     await message.reply_text(text, parse_mode=ParseMode.HTML)

@@ -9,9 +9,14 @@ from zoneinfo import ZoneInfo
 
 from liaisonbot import deadlines
 from liaisonbot.domain.models import Enterprise, Report, ReportContent, ReportEvent
-from liaisonbot.domain.vocabulary import Category, Labelled, ReportState
+from liaisonbot.domain.vocabulary import Category, Labelled, ReportState, Scope, Urgency
 from liaisonbot.enterprise_views import EnterpriseDetail, SupplierStatus
-from liaisonbot.services.triage import INTERNAL_STEPS, INTERNAL_TEXT, parse_resolution_note
+from liaisonbot.services.triage import (
+    INTERNAL_STEPS,
+    INTERNAL_TEXT,
+    Satisfaction,
+    parse_resolution_note,
+)
 from liaisonbot.views import QueueItem, ReportListItem, TriageInfo
 
 from .i18n import t
@@ -58,9 +63,13 @@ def report_card(
     zone: ZoneInfo,
     info: TriageInfo | None = None,
     now: datetime | None = None,
+    *,
+    internal: bool = True,
 ) -> str:
     """The card in the liaison group: number, state, enterprise and what was reported; with
-    `info`, also the assignee, due date with its 临期 / 超期 / 督办 mark, links and outcome."""
+    `info`, also the assignee, due date with its 临期 / 超期 / 督办 mark, links and outcome.
+    Without `internal` (the enterprise's own view), no links to other enterprises' reports and
+    no acknowledgements of the task force."""
     head = t(
         lang,
         "card.head",
@@ -80,7 +89,7 @@ def report_card(
         t(lang, "card.filed_at", at=local_time(report.created_at, zone)),
     ]
     if info is not None:
-        lines.extend(triage_lines(report, info, lang, zone, now))
+        lines.extend(triage_lines(report, info, lang, zone, now, internal=internal))
     return "\n".join(lines)
 
 
@@ -94,8 +103,18 @@ def deadline_mark(flags: deadlines.DeadlineFlags, lang: str) -> str:
     return ""
 
 
+# States in which the stored outcome is the current one; elsewhere (重办) it is an earlier one.
+_OUTCOME_STATES = frozenset({ReportState.RESOLVED, ReportState.CLOSED})
+
+
 def triage_lines(
-    report: Report, info: TriageInfo, lang: str, zone: ZoneInfo, now: datetime | None
+    report: Report,
+    info: TriageInfo,
+    lang: str,
+    zone: ZoneInfo,
+    now: datetime | None,
+    *,
+    internal: bool = True,
 ) -> list[str]:
     lines = [
         t(lang, "card.assignee", name=escape(info.assignee_name) if info.assignee_name else "—")
@@ -114,7 +133,7 @@ def triage_lines(
                 lang,
             )
         lines.append(t(lang, "card.due", at=local_time(report.due_at, zone), mark=mark))
-    if info.linked:
+    if info.linked and internal:
         lines.append(
             t(
                 lang,
@@ -125,18 +144,25 @@ def triage_lines(
         )
     if info.merged_into is not None:
         lines.append(t(lang, "card.merged_into", number=info.merged_into))
+    current = report.state in _OUTCOME_STATES
     if info.outcome:
+        # Reopened (重办): the outcome on record is the one the enterprise was not satisfied with.
         lines.append(
             t(
                 lang,
-                "card.outcome",
+                "card.outcome" if current else "card.outcome_earlier",
                 outcome=t(lang, f"triage.outcome_{info.outcome.lower()}"),
                 text=escape(info.outcome_text),
             )
         )
         if info.policies:
-            lines.append(t(lang, "card.policies", policies=escape(info.policies)))
-    if info.satisfaction:
+            key = "card.policies" if current else "card.policies_earlier"
+            lines.append(t(lang, key, policies=escape(info.policies)))
+    # A 不满意 belongs to the earlier outcome: once resolved again, the new one awaits its answer.
+    stale_rating = (
+        report.state is ReportState.RESOLVED and info.satisfaction == Satisfaction.UNSATISFIED
+    )
+    if info.satisfaction and not stale_rating:
         lines.append(
             t(
                 lang,
@@ -144,7 +170,7 @@ def triage_lines(
                 value=t(lang, f"triage.satisfaction_{info.satisfaction.lower()}"),
             )
         )
-    if info.acks and report.state is ReportState.ESCALATED:
+    if info.acks and report.state is ReportState.ESCALATED and internal:
         lines.append(t(lang, "card.acks", names=escape(t(lang, "text.list_sep").join(info.acks))))
     return lines
 
@@ -231,10 +257,20 @@ def report_detail(
     zone: ZoneInfo,
     *,
     internal: bool = True,
+    info: TriageInfo | None = None,
+    now: datetime | None = None,
+    after_card: tuple[str, ...] = (),
 ) -> str:
-    """The card and the timeline; for the enterprise (`internal=False`) without internal notes,
-    assignments and links, and without the text of internal reasons."""
-    lines = [report_card(report, enterprise, lang, zone), "", t(lang, "show.timeline")]
+    """The card (with `info`, its assignee, due date and outcome, as in the group) and the
+    timeline; `after_card` are lines put right under the card. For the enterprise
+    (`internal=False`) without internal notes, assignments and links, and without the text of
+    internal reasons."""
+    lines = [
+        report_card(report, enterprise, lang, zone, info, now, internal=internal),
+        *after_card,
+        "",
+        t(lang, "show.timeline"),
+    ]
     for event in events:
         if not internal and event.action in INTERNAL_STEPS:
             continue
@@ -259,21 +295,46 @@ def report_detail(
                 state=label(event.to_state, lang),
             )
         if event.note:
-            line += t(lang, "show.event_note", note=_event_note(event, lang))
+            line += t(lang, "show.event_note", note=_event_note(event, lang, names))
         lines.append(line)
     return "\n".join(lines)
 
 
-def _event_note(event: ReportEvent, lang: str) -> str:
-    """An event's note as HTML; a resolution's outcome and policies in words."""
-    resolution = parse_resolution_note(event.note) if event.action == "resolve" else None
-    if resolution is None:
-        return escape(event.note)
-    outcome, text, policies = resolution
-    note = f"{t(lang, f'triage.outcome_{outcome.value.lower()}')}：{escape(text)}"
-    if policies:
-        note += "；" + t(lang, "card.policies", policies=escape(policies))
-    return note
+def _event_note(event: ReportEvent, lang: str, names: dict[int, str] | None = None) -> str:
+    """An event's note as HTML, with what the log stores as codes in words: a resolution's
+    outcome and policies, the urgency and scope confirmed at 受理, the categories of 改类别, the
+    enterprise's rating, the person an item was assigned to."""
+    note, action = event.note, event.action
+    if action == "resolve" and (resolution := parse_resolution_note(note)) is not None:
+        outcome, text, policies = resolution
+        worded = t(
+            lang,
+            "show.resolution_note",
+            outcome=t(lang, f"triage.outcome_{outcome.value.lower()}"),
+            text=escape(text),
+        )
+        if policies:
+            worded += t(lang, "text.clause_sep") + t(
+                lang, "card.policies", policies=escape(policies)
+            )
+        return worded
+    if action == "accept":
+        urgency_code, _, scope_code = note.partition(" ")
+        urgency, scope = Urgency.parse(urgency_code), Scope.parse(scope_code)
+        if urgency is not None and scope is not None:
+            return t(
+                lang, "show.accept_note", urgency=label(urgency, lang), scope=label(scope, lang)
+            )
+    if action == "recategorize":
+        old_code, _, new_code = note.partition(" → ")
+        old, new = Category.parse(old_code), Category.parse(new_code)
+        if old is not None and new is not None:
+            return f"{label(old, lang)} → {label(new, lang)}"
+    if action in ("confirm", "auto_close") and note in set(Satisfaction):
+        return t(lang, f"triage.satisfaction_{note.lower()}")
+    if action in ("take", "assign") and note.isdigit() and names and int(note) in names:
+        return escape(names[int(note)])
+    return escape(note)
 
 
 def category_list(lang: str) -> str:

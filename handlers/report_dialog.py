@@ -123,7 +123,8 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text in the private chat: the answer to the draft's current question."""
+    """Plain text in the private chat: the answer to the draft's current question; without a
+    draft, the answer to a question of the bot that waits for this user (退回补充, 不满意)."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
@@ -131,7 +132,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     draft = await drafts.get(d.db, user.id)
     if draft is None:
-        await message.reply_text(t(lang, "help.hint"))
+        # No form open: perhaps the answer to a question of the bot, typed without "reply".
+        from .triage_prompts import answer_open_prompt  # it imports this module
+
+        if not await answer_open_prompt(update, context):
+            await message.reply_text(t(lang, "help.hint"))
         return
     if draft.step not in TEXT_STEPS:
         await message.reply_text(t(lang, "dialog.use_buttons"))

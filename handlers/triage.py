@@ -30,7 +30,7 @@ from telegram.ext import ContextTypes
 
 from liaisonbot import views
 from liaisonbot.domain.models import Report
-from liaisonbot.domain.vocabulary import Category, ReportState
+from liaisonbot.domain.vocabulary import Category, ReportState, Scope, Urgency
 from liaisonbot.errors import (
     BadArgument,
     DomainError,
@@ -517,6 +517,8 @@ async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
     if report is None or report.reporter_id is None:
         return
     reporter = report.reporter_id
+    if change.action == Action.REOPEN and change.actor_id == reporter:
+        return  # they reopened it themselves: the answer to their reason has told them
     lang = await d.language_of(reporter)
     try:
         if change.action == Action.RETURN:
@@ -524,7 +526,8 @@ async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
             return
         told = _reporter_text(change, report, lang, d.settings.zone)
         if told is not None:
-            await _tell_reporter(bot, d, report, lang, *told)
+            text, markup = told
+            await _tell_reporter(bot, d, report, lang, _with_title(text, report, lang), markup)
     except Forbidden as exc:
         if _never_started(exc):
             log.warning("report %s: reporter %s cannot be reached: %s", report.id, reporter, exc)
@@ -556,7 +559,14 @@ def _reporter_text(
     number, action = report.id, change.action
     if action == Action.ACCEPT:
         due = rendering.local_time(report.due_at, zone)
-        return t(lang, "tell.accepted", number=number, due=due), None
+        lines = [t(lang, "tell.accepted", number=number, due=due)]
+        if "urgency" in change.details:  # the officer changed what the enterprise filed
+            urgency = rendering.label(Urgency(change.details["urgency"]), lang)
+            lines.append(t(lang, "tell.urgency_changed", urgency=urgency))
+        if "scope" in change.details:
+            scope = rendering.label(Scope(change.details["scope"]), lang)
+            lines.append(t(lang, "tell.scope_changed", scope=scope))
+        return "\n".join(lines), None
     if action == Activity.PUBLIC_NOTE:
         return t(lang, "tell.note", number=number, note=escape(change.note)), None
     if action == Activity.RECATEGORIZE:
@@ -593,6 +603,14 @@ def _resolved_text(change: Change, number: int, lang: str) -> str:
     return text + "\n\n" + t(lang, "tell.rate")
 
 
+def _with_title(text: str, report: Report, lang: str) -> str:
+    """A notice to the reporter with the report's title under its first line: an enterprise may
+    have several items open, and the number alone does not say which."""
+    head, newline, rest = text.partition("\n")
+    title = t(lang, "field.title", value=escape(report.content.title))
+    return f"{head}\n{title}{newline}{rest}"
+
+
 async def _ask_reporter(bot: Bot, d: Deps, report: Report, lang: str, question: str) -> None:
     """退回补充: the officer's question (HTML), asked so that the reporter's reply answers it; in
     the group under the card when the reporter never opened the private chat."""
@@ -607,7 +625,12 @@ async def _ask_reporter(bot: Bot, d: Deps, report: Report, lang: str, question: 
         action="info",
         expected=ReportState.NEED_INFO,
         lang=lang,
-        extra=t(lang, "tell.question", question=question),
+        extra="\n".join(
+            (
+                t(lang, "field.title", value=escape(report.content.title)),
+                t(lang, "tell.question", question=question),
+            )
+        ),
     )
     try:
         await ask_them(chat_id=report.reporter_id, reply_to=None)

@@ -50,6 +50,52 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await report_dialog.on_text(update, context)
         return
 
+    await _answer_prompt(update, context, prompt)
+
+
+async def answer_open_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Text in the private chat that is no reply to a question (typed as a plain message, or a
+    reply to another message) when no report form is open: the answer to the one question still
+    waiting for this user there, taken as if it were a reply to it. With several, the user is
+    asked to reply to the one they mean. False when none waits."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if message.chat.type != ChatType.PRIVATE:
+        return False
+    d = deps(context)
+    waiting = await views.open_prompts(d.db, message.chat.id, user.id)
+    if not waiting:
+        return False
+    # One question asked twice (不满意 pressed twice) is still one question: the latest counts.
+    latest = {(p.report_id, p.action): p for p in waiting}
+    if len(latest) > 1:
+        lang = await language(context, user)
+        numbers = sorted({p.report_id for p in latest.values()})
+        await message.reply_text(
+            t(
+                lang,
+                "prompt.several_open",
+                count=len(latest),
+                numbers=t(lang, "text.list_sep").join(
+                    t(lang, "prompt.open_item", number=n) for n in numbers
+                ),
+            )
+        )
+        return True
+    (prompt,) = latest.values()
+    await _answer_prompt(update, context, prompt)
+    return True
+
+
+async def _answer_prompt(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prompt: views.Prompt
+) -> None:
+    """`update`'s text as the answer to `prompt`: checked, applied, the people concerned told."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    d = deps(context)
     lang = await language(context, user)
     if prompt.user_id != user.id:
         await message.reply_text(t(lang, "prompt.not_yours"))

@@ -380,3 +380,29 @@ async def chains_in_region(db: Database, prefix: str, limit: int) -> list[str]:
         (*_region_range(prefix), limit),
     )
     return [r["chain"] for r in rows]
+
+
+async def open_prompts(db: Database, chat_id: int, user_id: int) -> list[Prompt]:
+    """The questions in `chat_id` that still wait for `user_id`'s answer, oldest first: not
+    answered yet, and their report still in the state the question was asked in (a note may be
+    written in any state)."""
+    rows = await db.fetch_all(
+        "SELECT p.* FROM triage_prompts p JOIN reports r ON r.id = p.report_id"
+        " WHERE p.chat_id = ? AND p.user_id = ? AND p.used_at IS NULL"
+        " AND (r.state = p.expected_state OR p.action IN ('note', 'pub'))"
+        " ORDER BY p.created_at, p.message_id",
+        (chat_id, user_id),
+    )
+    return [
+        Prompt(
+            chat_id=row["chat_id"],
+            message_id=row["message_id"],
+            report_id=row["report_id"],
+            user_id=row["user_id"],
+            action=row["action"],
+            expected_state=ReportState(row["expected_state"]),
+            argument=row["argument"],
+            used=False,
+        )
+        for row in rows
+    ]

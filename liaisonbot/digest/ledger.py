@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -209,9 +209,24 @@ def _summary_row(dimension: str, name: str, t: Tally) -> list[Any]:
     ]
 
 
+def ledger_title(digest: Digest, tz: ZoneInfo) -> tuple[str, str]:
+    """The workbook's title and description: the period of the flow, and the moment the open
+    items were counted (as the message says)."""
+    day = digest.period.day.isoformat()
+    start = local_time(digest.period.start, tz)
+    end = local_time(digest.period.end - timedelta(microseconds=1), tz)
+    as_of = local_time(digest.as_of, tz)
+    return (
+        f"问题台账 {day}（在办截至 {as_of:%m-%d %H:%M}）",
+        f"本期统计时段 {start:%m-%d %H:%M} 至 {end:%m-%d %H:%M}；"
+        f"在办、预警与重点问题截至 {as_of:%m-%d %H:%M}",
+    )
+
+
 async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
     """The ledger of `digest` as an .xlsx file's bytes."""
     book = _Book(tz)
+    book.book.properties.title, book.book.properties.description = ledger_title(digest, tz)
     timelines = await _timelines(db, [r.id for r in digest.rows])
     names = {r.id: r.enterprise_name for r in digest.rows}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from ..deadlines import DeadlineFlags
 from ..domain.vocabulary import ReportState, Urgency
@@ -205,6 +206,7 @@ class Digest:
     by_region: dict[str, Tally]
     by_chain: dict[str, Tally]
     enterprise_status: EnterpriseStatus | None = None
+    zone: ZoneInfo | None = None  # the zone `as_of` and the period are shown in
 
     @property
     def empty(self) -> bool:

@@ -280,4 +280,5 @@ async def build_digest(
         by_region=by_region,
         by_chain=by_chain,
         enterprise_status=await enterprise_status(db, scope, period),
+        zone=zone,
     )

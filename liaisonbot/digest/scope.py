@@ -36,6 +36,12 @@ class DigestScope:
             not self.chains or chain in self.chains
         )
 
+    def contains(self, other: DigestScope) -> bool:
+        """Whether everything `other` covers is covered here too (a scope contains itself)."""
+        if not other.region_prefix.startswith(self.region_prefix):
+            return False
+        return not self.chains or (bool(other.chains) and set(other.chains) <= set(self.chains))
+
     def within(self, grant: RoleGrant) -> bool:
         """Whether this scope lies inside what `grant` lets its holder see."""
         if grant.role is Role.ADMIN:

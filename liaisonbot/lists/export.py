@@ -65,6 +65,8 @@ def note_in_words(action: str, note: str) -> str:
     outcome, text, policies = resolution
     words = f"{OUTCOME_LABELS[outcome.value]}：{text}"
     return words + (f"；适用政策：{policies}" if policies else "")
+
+
 SATISFACTION_LABELS = {
     "SATISFIED": "满意",
     "BASIC": "基本满意",

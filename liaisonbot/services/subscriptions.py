@@ -21,7 +21,11 @@ from ..errors import DomainError
 from ..store import Database, UnitOfWork
 
 DEFAULT_TIME = "08:30"
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# 7:30, 07:30, 7：30 (full-width colon); 7点, 7点半, 7点30, 7点30分, 7点05分 (时 for 点 too).
+_CLOCK = re.compile(r"^(\d{1,2})\s*[:：]\s*(\d{2})$")
+_CHINESE = re.compile(r"^(\d{1,2})\s*[点點时時]\s*(?:(半)|(\d{1,2})\s*分?|钟|鐘|整)?$")
+# What a time was meant to be: a digit next to a colon, 点/时/分 or 半 (never a chain's name).
+_TIME_LIKE = re.compile(r"\d\s*[:：点點时時分半]|[:：]\s*\d")
 
 
 class NotOfficial(DomainError):
@@ -63,11 +67,25 @@ class Subscription:
 
 
 def parse_time(text: str) -> str:
-    """'8:30' or '08:30' → '08:30'; BadTime otherwise."""
-    match = _TIME.match(text.strip())
-    if not match:
+    """'8:30', '08:30', '8：30', '8点', '8点半', '8点30分' → '08:30'-style; BadTime otherwise."""
+    raw = text.strip()
+    clock = _CLOCK.match(raw)
+    chinese = None if clock else _CHINESE.match(raw)
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+    elif chinese:
+        hour = int(chinese.group(1))
+        minute = 30 if chinese.group(2) else int(chinese.group(3) or 0)
+    else:
         raise BadTime(value=text)
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
+    if hour > 23 or minute > 59:
+        raise BadTime(value=text)
+    return f"{hour:02d}:{minute:02d}"
+
+
+def looks_like_time(token: str) -> bool:
+    """Whether `token` was meant as a time of day (so never a chain's name), parseable or not."""
+    return bool(_TIME_LIKE.search(token))
 
 
 def _row(row: aiosqlite.Row) -> Subscription:
@@ -160,6 +178,18 @@ async def subscribe(
             )
         )
     return _row(rows[0])
+
+
+def overlapping(
+    subs: list[Subscription], sub: Subscription
+) -> tuple[list[Subscription], list[Subscription]]:
+    """Of a chat's other subscriptions, those whose scope contains `sub`'s and those within it:
+    either way the chat gets near-identical digests (allowed: it is the official's choice)."""
+    others = [s for s in subs if s.id != sub.id]
+    return (
+        [s for s in others if s.scope.contains(sub.scope)],
+        [s for s in others if sub.scope.contains(s.scope)],
+    )
 
 
 async def unsubscribe(

@@ -23,9 +23,37 @@ from ..domain.access import covers
 from ..domain.limits import clean_text
 from ..domain.models import Enterprise, Report, ReportEvent
 from ..domain.vocabulary import Category, ReportState, Role, Scope, Urgency
-from ..errors import BadArgument, NotAllowed, NotReporter, ReportNotFound, StaleState
+from ..errors import (
+    BadArgument,
+    DomainError,
+    NotAllowed,
+    NotReporter,
+    ReportNotFound,
+    StaleState,
+)
 from ..store import Database, UnitOfWork
 from ..workflow import WORKING_STATES, Action, Activity, check_activity, next_state
+
+
+class AlreadyAcknowledged(DomainError):
+    """已阅 pressed again by someone who has already acknowledged the item."""
+
+    code = "already_acknowledged"
+    sentence = "report No. {number} was acknowledged already"
+
+
+class SameCategory(DomainError):
+    """改类别 to the category the report already has."""
+
+    code = "same_category"
+    sentence = "report No. {number} is in that category already"
+
+
+class NotAssignee(DomainError):
+    """签收 by someone other than the assignee: they take it (认领) first."""
+
+    code = "not_assignee"
+    sentence = "only the assignee may start work on report No. {number}; take it first"
 
 
 class Seat(StrEnum):
@@ -287,9 +315,16 @@ async def accept(
     The officer who accepts becomes the assignee if nobody was."""
     async with UnitOfWork(db) as uow:
         report, _ = await _load_as(uow, report_id, actor_id, seat)
-        urgency = urgency or report.content.urgency
-        scope = scope or report.content.scope
+        filed_urgency, filed_scope = report.content.urgency, report.content.scope
+        urgency = urgency or filed_urgency
+        scope = scope or filed_scope
         due = deadlines.due_date(now, urgency, zone)
+        # What the officer changed from what was filed: the enterprise is told.
+        changed = {"due_at": due.isoformat()}
+        if urgency != filed_urgency:
+            changed["urgency"] = urgency.value
+        if scope != filed_scope:
+            changed["scope"] = scope.value
         return await _move(
             uow,
             report,
@@ -305,7 +340,7 @@ async def accept(
                 "accepted_at": now,
                 "assignee_id": report.assignee_id or actor_id,
             },
-            details={"due_at": due.isoformat()},
+            details=changed,
         )
 
 
@@ -318,17 +353,17 @@ async def sign(
     now: datetime,
     seat: Seat = Seat.GROUP,
 ) -> Change:
-    """签收: the assignee (or whoever signs) starts work; they become the assignee."""
-    return await _officer_move(
-        db,
-        report_id,
-        actor_id,
-        Action.SIGN,
-        expected=expected,
-        now=now,
-        seat=seat,
-        sets={"assignee_id": actor_id},
-    )
+    """签收: the assignee starts work. Anyone else is refused (`NotAssignee`): they take the item
+    (认领) first, so that an item never changes hands without the card saying so. An item
+    without an assignee may be signed by any officer of its scope, who becomes the assignee."""
+    async with UnitOfWork(db) as uow:
+        report, _ = await _load_as(uow, report_id, actor_id, seat)
+        _check_expected(report, expected)
+        if report.assignee_id is not None and report.assignee_id != actor_id:
+            raise NotAssignee(number=report.id)
+        return await _move(
+            uow, report, Action.SIGN, actor_id, expected, now, sets={"assignee_id": actor_id}
+        )
 
 
 async def return_for_info(
@@ -638,7 +673,7 @@ async def recategorize(
         report, _ = await _load_as(uow, report_id, actor_id, seat)
         old = report.content.category
         if old == category:
-            raise BadArgument(value=category.value)
+            raise SameCategory(number=report.id)
         return await _amend(
             uow,
             report,
@@ -717,7 +752,7 @@ async def acknowledge(db: Database, report_id: int, actor_id: int, *, now: datet
         report, _ = await _load_as(uow, report_id, actor_id, Seat.ESCALATION)
         check_activity(report.state, Activity.ACKNOWLEDGE)
         if not await uow.triage.add_ack(report_id, actor_id, now):
-            raise BadArgument(value="ack")
+            raise AlreadyAcknowledged(number=report.id)
         return await _amend(uow, report, Activity.ACKNOWLEDGE, actor_id, None, now)
 
 

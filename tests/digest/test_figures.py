@@ -112,7 +112,7 @@ async def test_every_figure_agrees_with_the_ledger(ledger_db: Database, scope: D
 
     text = render_digest(digest, "zh", ZONE, "LiaisonTestBot")
     assert f"新增 {total.new}｜受理 {total.accepted}｜办结 {total.resolved}" in text
-    assert f"在办 {total.open}：" in text
+    assert f"在办（截至 {DIGEST_NOW.astimezone(ZONE):%m-%d %H:%M}）{total.open}：" in text
     assert f"超期 {total.overdue}（督办 {total.supervise}）" in text
     assert f"（{total.done}/{total.counted}）" in text
 
@@ -228,5 +228,5 @@ async def test_key_items_say_how_many_enterprises_share_the_problem(db: Database
     rows = {r.id: r for r in digest.key_items}
     assert rows[first.id].affected == 2 and rows[second.id].affected == 1
     text = render_digest(digest, "zh", ZONE, "LiaisonTestBot")
-    line = next(part for part in text.split("\n") if f"start=show_{first.id}\"" in part)
+    line = next(part for part in text.split("\n") if f'start=show_{first.id}"' in part)
     assert "2 家企业" in line

@@ -66,7 +66,7 @@ async def test_subscribe_with_arguments_list_and_unsubscribe(bot: Bot) -> None:
     listing = bot.request.last_text(OFFICIAL_SZ_AUTO.id)
     assert "汽车" in listing and "08:30" in listing
     await bot.say(OFFICIAL_SZ_AUTO, "/unsubscribe")
-    assert "已退订 1" in bot.request.last_text(OFFICIAL_SZ_AUTO.id)
+    assert "已退订日调度：广东省深圳市 · 汽车" in bot.request.last_text(OFFICIAL_SZ_AUTO.id)
     assert await subscriptions.for_chat(bot.db, OFFICIAL_SZ_AUTO.id) == []
 
 
