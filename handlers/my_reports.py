@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from liaisonbot import enterprise_views, views
 from liaisonbot.domain.access import can_view_enterprise
+from liaisonbot.domain.models import Attachment
 
 from . import rendering
 from .common import deps, language
@@ -75,3 +76,17 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         after_card=(rendering.blocked_by_line(blocking, lang),) if blocking is not None else (),
     )
     await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await _send_attachments(message, report.content.attachments, report.id, lang)
+
+
+async def _send_attachments(
+    message: Message, attachments: tuple[Attachment, ...], report_id: int, lang: str
+) -> None:
+    """The report's photos and files, sent again by their Telegram file ids (nothing is
+    downloaded), each captioned with the report's number."""
+    for index, attachment in enumerate(attachments, start=1):
+        caption = t(lang, "show.attachment", number=report_id, index=index, count=len(attachments))
+        if attachment.kind == "photo":
+            await message.reply_photo(attachment.file_id, caption=caption)
+        else:
+            await message.reply_document(attachment.file_id, caption=caption)

@@ -13,6 +13,7 @@ from tests.conftest import (
     CONTACT,
     GROUP_ID,
     NOW,
+    OFFICER,
     STRANGER,
     Bot,
     Clock,
@@ -193,3 +194,14 @@ async def test_forged_edit_button_is_answered_once_and_changes_nothing(
     draft = await bot.db.fetch_one("SELECT step, editing FROM drafts")
     assert draft is not None and (draft["step"], draft["editing"]) == ("confirm", 0)
     # the fixture fails the test if the query was answered twice
+
+
+async def test_show_sends_the_reports_files_again(bot: Bot, world: object) -> None:
+    await fill_until_summary(bot)
+    await press(bot, "提交")
+    row = await bot.db.fetch_one("SELECT id FROM reports")
+    assert row is not None
+    await bot.say(OFFICER, f"/show {row['id']}", chat_id=GROUP_ID)
+    files = bot.request.sent("sendDocument", GROUP_ID)
+    assert [f["document"] for f in files] == ["FILE1"]  # by file id: nothing downloaded
+    assert f"问题 {row['id']} 的附件（1/1）" == files[0]["caption"]
