@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from liaisonbot import views
 from liaisonbot.errors import DomainError
 from liaisonbot.services import people
 
@@ -46,7 +47,31 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         origin = int(group) if group.lstrip("-").isdigit() else None
         await start_dialog(update, context, origin_chat_id=origin)
         return
+    await _greet(update, context)
     await help_command(update, context)
+
+
+async def _greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A contact who opens the bot is told which enterprise they speak for."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    d = deps(context)
+    viewer = await views.viewer(d.db, user.id)
+    if viewer.contact_enterprise_id is None:
+        return
+    enterprise = await views.enterprise(d.db, viewer.contact_enterprise_id)
+    if enterprise is None:
+        return
+    lang = await language(context, user)
+    await message.reply_text(
+        t(
+            lang,
+            "start.contact",
+            name=rendering.escape(user.first_name),
+            enterprise=rendering.escape(enterprise.name),
+        ),
+        parse_mode=ParseMode.HTML,
+    )
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

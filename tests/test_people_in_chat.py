@@ -110,3 +110,13 @@ async def test_commands_are_registered_for_private_chats_and_groups(
         c for c in calls if c["scope"]["type"] == "all_private_chats" and "language_code" not in c
     )
     assert {"report", "my", "show", "cancel"} <= {c["command"] for c in private_zh["commands"]}
+
+
+async def test_start_greets_a_contact_with_their_enterprise(bot: Bot, world: object) -> None:
+    await bot.say(CONTACT, "/start")
+    greeting, help_text = bot.request.texts(CONTACT.id)[-2:]
+    assert "王经理" in greeting and "闽江精密部件有限公司" in greeting
+    assert "反映问题" in help_text
+    bot.request.clear()
+    await bot.say(STRANGER, "/start")
+    assert len(bot.request.texts(STRANGER.id)) == 1  # no greeting for someone not bound
