@@ -61,6 +61,7 @@ LEDGER_HEADERS = (
     "回访",
     "本期动态",
     "最新进展",
+    "需协调事项",
     "办理经过",
 )
 EVENT_HEADERS = ("序号", "编号", "企业名称", "时间", "操作", "原状态", "新状态", "备注")
@@ -260,6 +261,15 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
     return book.bytes()
 
 
+def _coordination(row: LedgerRow, events: list[Any]) -> str:
+    """需协调事项: why an escalated item went up to the task force, else the enterprise's ask."""
+    if row.state is ReportState.ESCALATED:
+        reason = next((ev["note"] for ev in reversed(events) if ev["action"] == "escalate"), "")
+        if reason:
+            return str(reason)
+    return row.ask
+
+
 def _ledger_row(n: int, row: LedgerRow, events: list[Any], tz: ZoneInfo) -> list[Any]:
     """Row `n` of 问题台账: the report, with the times and the 回访 answer its events give."""
     accepted = next((ev["at"] for ev in events if ev["action"] == "accept"), None)
@@ -296,6 +306,7 @@ def _ledger_row(n: int, row: LedgerRow, events: list[Any], tz: ZoneInfo) -> list
         answer,
         "、".join(action_label(a) for a in row.period_actions),
         progress_of([(ev["action"], ev["note"]) for ev in events]),
+        _coordination(row, events),
         _brief(events, tz),
     ]
 

@@ -71,6 +71,7 @@ class LedgerRow:
     chain: str
     category: str
     title: str
+    ask: str  # 诉求: what the enterprise asks the authorities to do
     urgency: Urgency
     state: ReportState
     assignee: str

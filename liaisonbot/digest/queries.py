@@ -70,7 +70,7 @@ async def ledger_rows(
     rows = await db.fetch_all(
         "WITH ids AS (SELECT value AS id FROM json_each(?)"
         f" UNION SELECT id FROM reports WHERE state IN ({marks}))"
-        " SELECT r.id, r.category, r.title, r.urgency, r.state, r.assignee_id, r.due_at,"
+        " SELECT r.id, r.category, r.title, r.ask, r.urgency, r.state, r.assignee_id, r.due_at,"
         " r.created_at, e.name, e.credit_code, e.region_code, e.chain,"
         " u.full_name, u.username"
         " FROM ids JOIN reports r ON r.id = ids.id JOIN enterprises e ON e.id = r.enterprise_id"
@@ -86,6 +86,7 @@ async def ledger_rows(
             chain=r["chain"],
             category=r["category"],
             title=r["title"],
+            ask=r["ask"],
             urgency=_urgency(r["urgency"]),
             state=ReportState(r["state"]),
             assignee=person_label(r["assignee_id"], r["full_name"], r["username"]),

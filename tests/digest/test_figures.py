@@ -126,7 +126,8 @@ async def test_the_ledger_is_a_proper_sheet(ledger_db: Database) -> None:
     first = ledger[2]
     registered = first[11]
     assert isinstance(registered.value, datetime) and registered.is_date
-    assert "→" in str(first[21].value) or first[21].value  # 办理经过: the timeline in brief
+    timeline = first[[c.value for c in ledger[1]].index("办理经过")]
+    assert "→" in str(timeline.value) or timeline.value  # 办理经过: the timeline in brief
 
 
 async def test_new_items_agree_with_liaisonbot_export(ledger_db: Database, tmp_path: Path) -> None:
@@ -230,3 +231,19 @@ async def test_key_items_say_how_many_enterprises_share_the_problem(db: Database
     text = render_digest(digest, "zh", ZONE, "LiaisonTestBot")
     line = next(part for part in text.split("\n") if f'start=show_{first.id}"' in part)
     assert "2 家企业" in line
+
+
+async def test_the_ledger_says_what_needs_coordinating(ledger_db: Database) -> None:
+    first = await build_digest(ledger_db, DigestScope(), PERIOD, now=DIGEST_NOW, zone=ZONE)
+    escalated = next(r for r in first.rows if r.state is ReportState.ESCALATED)
+    plain = next(r for r in first.rows if r.state is ReportState.IN_PROGRESS)
+    await ledger_db.write("UPDATE reports SET ask = '协调开通绿色通道' WHERE id = ?", (plain.id,))
+    await ledger_db.write(
+        "UPDATE report_events SET note = '跨省运输需部里协调'"
+        " WHERE report_id = ? AND action = 'escalate'",
+        (escalated.id,),
+    )
+    _, book = await digest_and_book(ledger_db, DigestScope())
+    rows = {r["编号"]: r for r in sheet(book, LEDGER_SHEET)}
+    assert rows[plain.id]["需协调事项"] == "协调开通绿色通道"
+    assert rows[escalated.id]["需协调事项"] == "跨省运输需部里协调"
