@@ -133,10 +133,11 @@ async def _run(port: int, settings: Settings) -> None:
             "Try first:\n"
             f"  1. act as {scene.CONTACT.first_name} (enterprise contact) and send /report in the\n"
             "     private chat with the bot, or /report LOG 紧急 原材料运不进厂 in one line;\n"
-            f"  2. act as {scene.OFFICER.first_name} (liaison officer): the cards in 福州汽车产业链联络群\n"
-            "     carry the buttons (受理, 签收, 办结 …); two reports are already under way;\n"
-            f"  3. act as {scene.OFFICIAL.first_name} (official): /start the bot, then /digest for the\n"
-            "     daily review (日调度) with its ledger;\n"
+            f"  2. act as {scene.OFFICER.first_name} (liaison officer): the cards in\n"
+            "     福州汽车产业链联络群 carry the buttons (受理, 签收, 办结 …);\n"
+            "     two reports are already under way;\n"
+            f"  3. act as {scene.OFFICIAL.first_name} (official): /start the bot, then /digest\n"
+            "     for the daily review (日调度) with its ledger;\n"
             "  4. send /help to the bot for everything else.\n"
             "Stop with Ctrl-C.\n",
             flush=True,
