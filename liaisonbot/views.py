@@ -11,6 +11,7 @@ from .domain.vocabulary import ReportState
 from .store import Database
 from .store.enterprises import enterprise_from_row
 from .store.reports import ReportRepository
+from .workflow import OPEN_STATES
 
 
 @dataclass(frozen=True)
@@ -271,13 +272,13 @@ class QueueItem:
 
 async def group_queue(db: Database, chat_id: int) -> list[QueueItem]:
     """Open reports carded in a group (or, for the escalation group, escalated there)."""
+    open_states = sorted(state.value for state in OPEN_STATES)
     rows = await db.fetch_all(
         "SELECT r.id, r.title, r.state, r.category, r.assignee_id, r.due_at, r.created_at,"
         " r.enterprise_id, e.name FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
         " WHERE (r.group_chat_id = ? OR (r.escalation_chat_id = ? AND r.state = 'escalated'))"
-        " AND r.state IN ('submitted', 'accepted', 'in_progress', 'need_info', 'escalated',"
-        " 'resolved') ORDER BY r.id",
-        (chat_id, chat_id),
+        f" AND r.state IN ({', '.join('?' * len(open_states))}) ORDER BY r.id",
+        (chat_id, chat_id, *open_states),
     )
     return [
         QueueItem(
