@@ -75,11 +75,18 @@ async def _greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    """How to use the bot; the officers', officials' and admins' commands only for them."""
+    message, user = update.effective_message, update.effective_user
     assert message is not None
-    lang = await language(context, update.effective_user)
+    lang = await language(context, user)
+    staff = user is not None and bool((await views.viewer(deps(context).db, user.id)).grants)
     await message.reply_text(
-        t(lang, "help.text", categories=rendering.category_list(lang)),
+        t(
+            lang,
+            "help.text",
+            staff=t(lang, "help.staff") if staff else "",
+            categories=rendering.category_list(lang),
+        ),
         parse_mode=ParseMode.HTML,
     )
 

@@ -120,3 +120,12 @@ async def test_start_greets_a_contact_with_their_enterprise(bot: Bot, world: obj
     bot.request.clear()
     await bot.say(STRANGER, "/start")
     assert len(bot.request.texts(STRANGER.id)) == 1  # no greeting for someone not bound
+
+
+async def test_help_shows_staff_commands_to_staff_only(bot: Bot, world: object) -> None:
+    await bot.say(CONTACT, "/help")
+    contact_help = bot.request.last_text(CONTACT.id)
+    assert "/report" in contact_help and "/bindgroup" not in contact_help
+    await bot.say(OFFICER, "/help")
+    officer_help = bot.request.last_text(OFFICER.id)
+    assert "/report" in officer_help and "/queue" in officer_help and "/bindgroup" in officer_help
