@@ -51,9 +51,8 @@ BASE_DELAY = 0.5  # seconds; doubled after each transient failure
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:
-    value: Any = getattr(exc, "_retry_after", None)
-    if value is None:
-        value = exc.retry_after
+    """Seconds either way: PTB 22 gives an int, or a timedelta with PTB_TIMEDELTA set."""
+    value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 

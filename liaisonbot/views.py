@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from .clock import from_db
 from .domain.models import Enterprise, LiaisonGroup, Report, ReportEvent, RoleGrant
 from .domain.vocabulary import ReportState
@@ -211,8 +213,10 @@ async def prompt(db: Database, chat_id: int, message_id: int) -> Prompt | None:
         "SELECT * FROM triage_prompts WHERE chat_id = ? AND message_id = ?",
         (chat_id, message_id),
     )
-    if row is None:
-        return None
+    return _prompt_from_row(row) if row is not None else None
+
+
+def _prompt_from_row(row: aiosqlite.Row) -> Prompt:
     return Prompt(
         chat_id=row["chat_id"],
         message_id=row["message_id"],
@@ -394,16 +398,4 @@ async def open_prompts(db: Database, chat_id: int, user_id: int) -> list[Prompt]
         " ORDER BY p.created_at, p.message_id",
         (chat_id, user_id),
     )
-    return [
-        Prompt(
-            chat_id=row["chat_id"],
-            message_id=row["message_id"],
-            report_id=row["report_id"],
-            user_id=row["user_id"],
-            action=row["action"],
-            expected_state=ReportState(row["expected_state"]),
-            argument=row["argument"],
-            used=False,
-        )
-        for row in rows
-    ]
+    return [_prompt_from_row(row) for row in rows]

@@ -63,11 +63,6 @@ def is_valid_credit_code(raw: str) -> bool:
     return True
 
 
-def credit_code_region(code: str) -> str:
-    """Characters 3–8: the division of the registering authority (not always where it operates)."""
-    return code[2:8]
-
-
 def _current_name(county: str) -> str:
     """The table keeps renamed divisions as '[1983-1989]old,[1990-]new'; take the current name."""
     names = county.split(",")

@@ -60,10 +60,6 @@ class UnknownPerson(DomainError):
     code = "unknown_person"
 
 
-class NotAnOfficer(DomainError):
-    code = "not_an_officer"
-
-
 class SameEnterprise(DomainError):
     code = "blocked_by_self"
 

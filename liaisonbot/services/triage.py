@@ -830,11 +830,6 @@ async def close_prompt(db: Database, chat_id: int, message_id: int, now: datetim
         return await uow.triage.use_prompt(chat_id, message_id, now)
 
 
-def check_note(text: str) -> str:
-    """Clean a note as the service would, so a handler can refuse it before asking further."""
-    return _text(text, "note")
-
-
 async def move_chat(db: Database, old_chat_id: int, new_chat_id: int) -> int:
     """A group became a supergroup: its binding, cards and prompts follow the new chat id.
     Returns the number of reports moved; doing it twice is harmless."""
