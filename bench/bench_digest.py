@@ -198,7 +198,7 @@ def generate(
 
 
 async def _build_times(path: Path, now: datetime) -> dict[str, tuple[float, int, int]]:
-    from liaisonbot.digest import DigestScope, build_digest, digest_period
+    from liaisonbot.read.digest import DigestScope, build_digest, digest_period
     from liaisonbot.store import Database
 
     day = now.astimezone(SHANGHAI).date()
@@ -310,11 +310,11 @@ async def _deliver(subscribers: int, path: Path, now: datetime) -> None:
     from aiohttp import web
     from telegram.ext import ExtBot
 
-    from handlers.digest_jobs import send_now, smooth_rate_limiter
+    from handlers.digest.jobs import send_now, smooth_rate_limiter
     from liaisonbot.config import Settings
-    from liaisonbot.digest.scope import DigestScope
     from liaisonbot.domain.models import RoleGrant
     from liaisonbot.domain.vocabulary import Role
+    from liaisonbot.read.digest.scope import DigestScope
     from liaisonbot.services import people, subscriptions
     from liaisonbot.store import Database
 

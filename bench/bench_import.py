@@ -31,7 +31,7 @@ from typing import Any
 
 from stdnum.cn import uscc
 
-from liaisonbot.lists.headers import ZH_HEADERS
+from liaisonbot.files.list_headers import ZH_HEADERS
 
 ROWS = 100_000
 LEADING = 1_000
@@ -115,7 +115,7 @@ def write_xlsx(path: Path, rows: list[list[Any]]) -> None:
 
 def _child(list_path: str, db_path: str, queue: Any) -> None:
     """Runs in a fresh process: one import; reports its time, counts and this process's peak RSS."""
-    from liaisonbot.lists import import_enterprises
+    from liaisonbot.services.enterprise_import.importer import import_enterprises
     from liaisonbot.store import Database
 
     async def run() -> dict[str, Any]:

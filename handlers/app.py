@@ -27,31 +27,24 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from handlers.common import Deps, remember_user
+from handlers.digest import commands as digest
+from handlers.digest import jobs as digest_jobs
+from handlers.directory import enterprises, queue
+from handlers.directory import export as export_chat
+from handlers.directory import lists as list_upload
+from handlers.i18n import LANGUAGES, t
+from handlers.people import groups, invite, my_reports, start
+from handlers.reporting import command as report_command
+from handlers.reporting import dialog as report_dialog
+from handlers.reporting.delivery import deliver_pending
+from handlers.triage import buttons as triage
+from handlers.triage import prompts as triage_prompts
+from handlers.triage import reminders as reminder_jobs
+from handlers.update_order import PerChatUpdateProcessor
 from liaisonbot.config import Settings
 from liaisonbot.store import Database
 from liaisonbot.store.updates import UpdateLog
-
-from . import (
-    digest,
-    digest_jobs,
-    enterprises,
-    export_chat,
-    groups,
-    invite,
-    list_upload,
-    my_reports,
-    queue,
-    reminder_jobs,
-    report_command,
-    report_dialog,
-    start,
-    triage,
-    triage_prompts,
-)
-from .common import Deps, remember_user
-from .delivery import deliver_pending
-from .i18n import LANGUAGES, t
-from .update_order import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from datetime import datetime
 from telegram import Update, User
 from telegram.ext import ContextTypes
 
-from liaisonbot import views
 from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
+from liaisonbot.read import reports as views
 from liaisonbot.services import people
 from liaisonbot.store import Database
 

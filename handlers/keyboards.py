@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url
 
+from handlers.i18n import t
 from liaisonbot.domain.vocabulary import Category, Labelled, Scope, Urgency
-
-from .i18n import t
 
 DRAFT = "d"  # prefix of the report dialog's buttons: d|<draft token>|<verb>|<argument>
 

@@ -6,11 +6,10 @@ from html import escape
 
 from pydantic import ValidationError
 
+from handlers.i18n import t
 from liaisonbot.domain.codes import InvalidCode
+from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.limits import TextRejected
-from liaisonbot.errors import DomainError
-
-from .i18n import t
 
 
 def text_problem(exc: ValidationError) -> TextRejected | None:

@@ -7,19 +7,18 @@ from datetime import datetime
 from html import escape, unescape
 from zoneinfo import ZoneInfo
 
-from liaisonbot import deadlines
+from handlers.i18n import t
+from liaisonbot.domain import deadlines
 from liaisonbot.domain.models import Enterprise, Report, ReportContent, ReportEvent
 from liaisonbot.domain.vocabulary import Category, Labelled, ReportState, Scope, Urgency
-from liaisonbot.enterprise_views import EnterpriseDetail, SupplierStatus
+from liaisonbot.read.enterprises import EnterpriseDetail, SupplierStatus
+from liaisonbot.read.reports import QueueItem, ReportListItem, TriageInfo
 from liaisonbot.services.triage import (
     INTERNAL_STEPS,
     INTERNAL_TEXT,
     Satisfaction,
     parse_resolution_note,
 )
-from liaisonbot.views import QueueItem, ReportListItem, TriageInfo
-
-from .i18n import t
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:

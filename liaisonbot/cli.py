@@ -13,15 +13,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .clock import utcnow
-from .config import Settings
-from .domain.codes import InvalidCode, validate_region_code
-from .domain.models import LiaisonGroup, RoleGrant
-from .domain.vocabulary import Role
-from .errors import DomainError
-from .services import people
-from .store import Database
-from .store.migrations import current_version, migrate
+from liaisonbot.clock import utcnow
+from liaisonbot.config import Settings
+from liaisonbot.domain.codes import InvalidCode, validate_region_code
+from liaisonbot.domain.errors import DomainError
+from liaisonbot.domain.models import LiaisonGroup, RoleGrant
+from liaisonbot.domain.vocabulary import Role
+from liaisonbot.services import people
+from liaisonbot.store import Database
+from liaisonbot.store.migrations import current_version, migrate
 
 
 class CliError(Exception):
@@ -78,7 +78,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             "no bot token: set LIAISONBOT_TOKEN (or token in liaisonbot.toml); "
             "`liaisonbot sandbox` runs without one"
         )
-    from handlers.app import run_polling  # the Telegram side, loaded only when it runs
+    from handlers.app import run_polling
 
     run_polling(settings)
     return 0
@@ -94,7 +94,7 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        from .sandbox.launcher import main as sandbox_main
+        from liaisonbot.sandbox.launcher import main as sandbox_main
     except ImportError as exc:
         raise CliError(f"the sandbox is not available: {exc}") from None
     return sandbox_main(getattr(args, "port", 0) or 0, settings)
@@ -171,7 +171,7 @@ def cmd_group_bind(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from .lists.importer import import_enterprises
+    from liaisonbot.services.enterprise_import.importer import import_enterprises
 
     path = Path(args.file)
     if not path.is_file():
@@ -186,7 +186,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from .lists import export
+    from liaisonbot.files import workbooks as export
 
     path = Path(args.file)
     if path.suffix.lower() not in (".xlsx", ".csv"):
@@ -216,8 +216,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
-    from .digest.scope import DigestScope
-    from .services import subscriptions
+    from liaisonbot.read.digest.scope import DigestScope
+    from liaisonbot.services import subscriptions
 
     scope = DigestScope(_region(args.region), tuple(c.strip() for c in args.chain or []))
 
@@ -251,9 +251,8 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 def _digest_send(settings: Settings) -> int:
     if settings.token is None:
         raise CliError("no bot token: set LIAISONBOT_TOKEN to send digests")
-    from handlers.digest_jobs import send_now  # the Telegram side, loaded only when it runs
-
-    from .services.digest_delivery import Outcome
+    from handlers.digest.jobs import send_now
+    from liaisonbot.services.digest_delivery import Outcome
 
     async def work(db: Database) -> int:
         report = await send_now(db, settings)
@@ -267,11 +266,10 @@ def _digest_dry_run(args: argparse.Namespace, settings: Settings) -> int:
     import html
     import re
 
-    from handlers.digest_render import render_digest
-
-    from .digest import DigestScope, build_digest
-    from .digest.ledger import ledger_xlsx
-    from .services import digest_delivery, subscriptions
+    from handlers.digest.render import render_digest
+    from liaisonbot.files.ledger import ledger_xlsx
+    from liaisonbot.read.digest import DigestScope, build_digest
+    from liaisonbot.services import digest_delivery, subscriptions
 
     zone = settings.zone
     now = utcnow()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handlers.i18n import LANGUAGES, catalogue
-from liaisonbot import errors
+from liaisonbot.domain import errors
 from liaisonbot.domain.codes import CodeProblem
 
 HANDLERS = Path(__file__).resolve().parents[1] / "handlers"
@@ -54,10 +54,10 @@ def composed_keys() -> set[str]:
     """Keys the handlers build from a prefix and a value (`t(lang, f"triage.btn_{verb}")`), which
     `used_keys` cannot see: one per value the code can produce."""
     from handlers import keyboards
-    from handlers.triage import PROMPT_VERBS
-    from liaisonbot.digest.ledger import WARNING_LABELS
-    from liaisonbot.reminders import Kind
-    from liaisonbot.workflow import Action, Activity
+    from handlers.triage.buttons import PROMPT_VERBS
+    from liaisonbot.domain.workflow import Action, Activity
+    from liaisonbot.files.ledger import WARNING_LABELS
+    from liaisonbot.services.reminders import Kind
 
     verbs = {v for rows in keyboards.CARD_VERBS.values() for row in rows for v in row}
     prompts = {action for action, _ in PROMPT_VERBS.values()} | {"info", "reopen"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .models import Enterprise, RoleGrant
-from .vocabulary import Role
+from liaisonbot.domain.models import Enterprise, RoleGrant
+from liaisonbot.domain.vocabulary import Role
 
 
 def covers(grants: Iterable[RoleGrant], enterprise: Enterprise, *roles: Role) -> bool:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .codes import validate_credit_code, validate_region_code
-from .limits import LIMITS, clean_text
-from .vocabulary import (
+from liaisonbot.domain.codes import validate_credit_code, validate_region_code
+from liaisonbot.domain.limits import LIMITS, clean_text
+from liaisonbot.domain.vocabulary import (
     Category,
     Channel,
     Mode,

@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from .entities import EntityParseError, detect_entities, parse_html, utf16_len
-from .errors import (
+from liaisonbot.sandbox.entities import EntityParseError, detect_entities, parse_html, utf16_len
+from liaisonbot.sandbox.errors import (
     BLOCKED,
     NOT_MODIFIED,
     QUERY_TOO_OLD,
@@ -26,9 +26,9 @@ from .errors import (
     forbidden,
     too_many_requests,
 )
-from .models import PRESENT, Chat, Message, StoredFile, member_api, now
-from .spec import BotApiSpec, Field, FilePart, load_spec
-from .state import SandboxWorld, image_size
+from liaisonbot.sandbox.models import PRESENT, Chat, Message, StoredFile, member_api, now
+from liaisonbot.sandbox.spec import BotApiSpec, Field, FilePart, load_spec
+from liaisonbot.sandbox.state import SandboxWorld, image_size
 
 Handler = Callable[["BotApi", dict[str, Any]], Awaitable[Any]]
 HANDLERS: dict[str, Handler] = {}

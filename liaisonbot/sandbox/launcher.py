@@ -12,11 +12,11 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from ..clock import utcnow
-from ..config import Settings
-from ..store import Database
-from . import scene
-from .server import Sandbox, running_sandbox
+from liaisonbot.clock import utcnow
+from liaisonbot.config import Settings
+from liaisonbot.sandbox import scene
+from liaisonbot.sandbox.server import Sandbox, running_sandbox
+from liaisonbot.store import Database
 
 DEFAULT_PORT = 8080
 DATA_DIR = Path("sandbox-data")

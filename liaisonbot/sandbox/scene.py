@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..digest.scope import DigestScope
-from ..domain.models import Enterprise, LiaisonGroup, ReportContent, RoleGrant
-from ..domain.vocabulary import Category, Role, Scope, Tier, Urgency
-from ..services import intake, people, subscriptions, triage
-from ..store import Database, UnitOfWork
-from .state import SandboxWorld
+from liaisonbot.domain.models import Enterprise, LiaisonGroup, ReportContent, RoleGrant
+from liaisonbot.domain.vocabulary import Category, Role, Scope, Tier, Urgency
+from liaisonbot.read.digest.scope import DigestScope
+from liaisonbot.sandbox.state import SandboxWorld
+from liaisonbot.services import intake, people, subscriptions, triage
+from liaisonbot.store import Database, UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from typing import Any
 
 from aiohttp import web
 
-from .botapi import BotApi
-from .control import RESEED_KEY, WORLD_KEY, control_errors, routes
-from .spec import FilePart
-from .state import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, SandboxWorld
+from liaisonbot.sandbox.botapi import BotApi
+from liaisonbot.sandbox.control import RESEED_KEY, WORLD_KEY, control_errors, routes
+from liaisonbot.sandbox.spec import FilePart
+from liaisonbot.sandbox.state import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, SandboxWorld
 
 STATIC_DIR = Path(__file__).with_name("static")
 MAX_BODY = 60 * 1024 * 1024

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ApiError, bad_request
+from liaisonbot.sandbox.errors import ApiError, bad_request
 
 SPEC_PATH = Path(__file__).with_name("bot-api-10.1.json")
 

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .entities import detect_entities, render_html
-from .errors import ApiError, bad_request, forbidden
-from .limits import Faults, RateLimiter, RateLimits
-from .models import (
+from liaisonbot.sandbox.entities import detect_entities, render_html
+from liaisonbot.sandbox.errors import ApiError, bad_request, forbidden
+from liaisonbot.sandbox.limits import Faults, RateLimiter, RateLimits
+from liaisonbot.sandbox.models import (
     GROUP_ANONYMOUS_BOT_ID,
     PRESENT,
     CallbackQuery,

@@ -21,13 +21,13 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from ..clock import to_db
-from ..digest.model import Digest
-from ..digest.queries import build_digest
-from ..digest.scope import DigestScope, Period, digest_period, is_digest_working_day
-from ..store import Database
-from . import subscriptions
-from .subscriptions import Subscription
+from liaisonbot.clock import to_db
+from liaisonbot.read.digest.model import Digest
+from liaisonbot.read.digest.queries import build_digest
+from liaisonbot.read.digest.scope import DigestScope, Period, digest_period, is_digest_working_day
+from liaisonbot.services import subscriptions
+from liaisonbot.services.subscriptions import Subscription
+from liaisonbot.store import Database
 
 log = logging.getLogger(__name__)
 

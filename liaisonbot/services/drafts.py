@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..store import Database, UnitOfWork
-from ..store.drafts import Draft, DraftRepository
-from ..store.people import PeopleRepository
+from liaisonbot.store import Database, UnitOfWork
+from liaisonbot.store.drafts import Draft, DraftRepository
+from liaisonbot.store.people import PeopleRepository
 
 
 async def get(db: Database, user_id: int) -> Draft | None:

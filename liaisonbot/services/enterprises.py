@@ -23,15 +23,15 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..clock import to_db
-from ..domain.access import covers, is_admin
-from ..domain.codes import InvalidCode, validate_credit_code
-from ..domain.models import Enterprise, ReportEvent, RoleGrant
-from ..domain.vocabulary import Role
-from ..errors import DomainError, NotAllowed, ReportNotFound
-from ..store import Database, UnitOfWork
-from ..store.enterprise_lists import EnterpriseListRepository
-from ..store.enterprises import enterprise_from_row
+from liaisonbot.clock import to_db
+from liaisonbot.domain.access import covers, is_admin
+from liaisonbot.domain.codes import InvalidCode, validate_credit_code
+from liaisonbot.domain.errors import DomainError, NotAllowed, ReportNotFound
+from liaisonbot.domain.models import Enterprise, ReportEvent, RoleGrant
+from liaisonbot.domain.vocabulary import Role
+from liaisonbot.store import Database, UnitOfWork
+from liaisonbot.store.enterprise_lists import EnterpriseListRepository
+from liaisonbot.store.enterprises import enterprise_from_row
 
 MAX_CANDIDATES = 200
 UPLOAD_TTL = timedelta(hours=24)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..clock import to_db
-from ..domain.models import LiaisonGroup, ReportContent, ReportEvent
-from ..domain.vocabulary import ReportState
-from ..errors import NotBound
-from ..store import Database, UnitOfWork
-from ..workflow import Action
+from liaisonbot.clock import to_db
+from liaisonbot.domain.errors import NotBound
+from liaisonbot.domain.models import LiaisonGroup, ReportContent, ReportEvent
+from liaisonbot.domain.vocabulary import ReportState
+from liaisonbot.domain.workflow import Action
+from liaisonbot.store import Database, UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from ..domain.access import can_invite
-from ..domain.codes import validate_credit_code
-from ..domain.models import Enterprise, LiaisonGroup, RoleGrant
-from ..errors import InviteExpired, InviteUnknown, InviteUsed, NotAllowed, UnknownEnterprise
-from ..store import Database, UnitOfWork
+from liaisonbot.domain.access import can_invite
+from liaisonbot.domain.codes import validate_credit_code
+from liaisonbot.domain.errors import (
+    InviteExpired,
+    InviteUnknown,
+    InviteUsed,
+    NotAllowed,
+    UnknownEnterprise,
+)
+from liaisonbot.domain.models import Enterprise, LiaisonGroup, RoleGrant
+from liaisonbot.store import Database, UnitOfWork
 
 INVITE_PREFIX = "inv-"
 

@@ -13,12 +13,12 @@ from datetime import datetime
 
 import aiosqlite
 
-from ..clock import from_db, to_db
-from ..digest.scope import DigestScope
-from ..domain.models import RoleGrant
-from ..domain.vocabulary import Role
-from ..errors import DomainError
-from ..store import Database, UnitOfWork
+from liaisonbot.clock import from_db, to_db
+from liaisonbot.domain.errors import DomainError
+from liaisonbot.domain.models import RoleGrant
+from liaisonbot.domain.vocabulary import Role
+from liaisonbot.read.digest.scope import DigestScope
+from liaisonbot.store import Database, UnitOfWork
 
 DEFAULT_TIME = "08:30"
 # 7:30, 07:30, 7：30 (full-width colon); 7点, 7点半, 7点30, 7点30分, 7点05分 (时 for 点 too).

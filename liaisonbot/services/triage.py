@@ -18,12 +18,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from .. import deadlines
-from ..domain.access import covers
-from ..domain.limits import clean_text
-from ..domain.models import Enterprise, Report, ReportEvent
-from ..domain.vocabulary import Category, ReportState, Role, Scope, Urgency
-from ..errors import (
+from liaisonbot.domain import deadlines
+from liaisonbot.domain.access import covers
+from liaisonbot.domain.errors import (
     BadArgument,
     DomainError,
     NotAllowed,
@@ -31,8 +28,11 @@ from ..errors import (
     ReportNotFound,
     StaleState,
 )
-from ..store import Database, UnitOfWork
-from ..workflow import WORKING_STATES, Action, Activity, check_activity, next_state
+from liaisonbot.domain.limits import clean_text
+from liaisonbot.domain.models import Enterprise, Report, ReportEvent
+from liaisonbot.domain.vocabulary import Category, ReportState, Role, Scope, Urgency
+from liaisonbot.domain.workflow import WORKING_STATES, Action, Activity, check_activity, next_state
+from liaisonbot.store import Database, UnitOfWork
 
 
 class AlreadyAcknowledged(DomainError):

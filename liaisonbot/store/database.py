@@ -15,7 +15,7 @@ from typing import Any
 
 import aiosqlite
 
-from .migrations import migrate
+from liaisonbot.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
 

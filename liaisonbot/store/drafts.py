@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..clock import from_db, to_db
-from .rows import Repository
+from liaisonbot.clock import from_db, to_db
+from liaisonbot.store.rows import Repository
 
 
 @dataclass

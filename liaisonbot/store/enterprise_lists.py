@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from ..clock import to_db
-from .rows import Repository
+from liaisonbot.clock import to_db
+from liaisonbot.store.rows import Repository
 
 CHUNK = 500
 T = TypeVar("T")

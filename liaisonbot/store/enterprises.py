@@ -6,10 +6,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from ..clock import to_db
-from ..domain.models import Enterprise
-from ..domain.vocabulary import Tier
-from .rows import Repository
+from liaisonbot.clock import to_db
+from liaisonbot.domain.models import Enterprise
+from liaisonbot.domain.vocabulary import Tier
+from liaisonbot.store.rows import Repository
 
 
 def enterprise_from_row(row: aiosqlite.Row) -> Enterprise:

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from ..clock import from_db, to_db
-from ..domain.models import LiaisonGroup, RoleGrant
-from ..domain.vocabulary import Role
-from .rows import Repository
+from liaisonbot.clock import from_db, to_db
+from liaisonbot.domain.models import LiaisonGroup, RoleGrant
+from liaisonbot.domain.vocabulary import Role
+from liaisonbot.store.rows import Repository
 
 
 class PeopleRepository(Repository):

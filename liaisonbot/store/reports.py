@@ -6,10 +6,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from ..clock import from_db, to_db
-from ..domain.models import Attachment, Report, ReportContent, ReportEvent
-from ..domain.vocabulary import Category, Channel, Mode, ReportState, Scope, Urgency
-from .rows import Repository
+from liaisonbot.clock import from_db, to_db
+from liaisonbot.domain.models import Attachment, Report, ReportContent, ReportEvent
+from liaisonbot.domain.vocabulary import Category, Channel, Mode, ReportState, Scope, Urgency
+from liaisonbot.store.rows import Repository
 
 
 def report_from_row(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()) -> Report:

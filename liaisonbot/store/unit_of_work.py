@@ -7,11 +7,11 @@ from types import TracebackType
 
 import aiosqlite
 
-from .database import Database
-from .drafts import DraftRepository
-from .enterprises import EnterpriseRepository
-from .people import PeopleRepository
-from .reports import ReportRepository, TriageRepository
+from liaisonbot.store.database import Database
+from liaisonbot.store.drafts import DraftRepository
+from liaisonbot.store.enterprises import EnterpriseRepository
+from liaisonbot.store.people import PeopleRepository
+from liaisonbot.store.reports import ReportRepository, TriageRepository
 
 
 class UnitOfWork:

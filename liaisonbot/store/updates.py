@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..clock import to_db
-from .database import Database
+from liaisonbot.clock import to_db
+from liaisonbot.store.database import Database
 
 # Telegram keeps an unconfirmed update for 24 hours; a week of ids is plenty.
 KEEP_FOR = timedelta(days=7)

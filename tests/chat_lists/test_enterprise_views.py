@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from liaisonbot.domain.vocabulary import Role, Tier
-from tests.conftest import CONTACT, GROUP_ID, LEADING, OFFICER, STRANGER, SUPPLIER, Bot
-from tests.support.fake_telegram import buttons
-
-from .conftest import (
+from tests.chat_lists.conftest import (
     ADMIN,
     NEW_OFFICER,
     OFFICIAL,
@@ -16,6 +13,8 @@ from .conftest import (
     press,
     scalar,
 )
+from tests.conftest import CONTACT, GROUP_ID, LEADING, OFFICER, STRANGER, SUPPLIER, Bot
+from tests.support.fake_telegram import buttons
 
 
 async def test_officer_sees_a_supplier_with_its_leading_enterprise_and_officer(

@@ -7,9 +7,8 @@ import io
 from openpyxl import load_workbook
 
 from liaisonbot.domain.vocabulary import Role
+from tests.chat_lists.conftest import ADMIN, OFFICIAL, grant
 from tests.conftest import CONTACT, GROUP_ID, LEADING, OFFICER, SUPPLIER, Bot
-
-from .conftest import ADMIN, OFFICIAL, grant
 
 
 def documents(bot: Bot, chat_id: int) -> dict[str, bytes]:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from liaisonbot.domain.vocabulary import Role
+from tests.chat_lists.conftest import (
+    ADMIN,
+    OTHER_ADMIN,
+    button_data,
+    grant,
+    last_answer,
+    press,
+    scalar,
+)
 from tests.conftest import CONTACT, NOW, Bot, Clock, make_settings, start_bot
 from tests.lists.conftest import BAD_CODE, good_rows, write_csv, write_xlsx
-
-from .conftest import ADMIN, OTHER_ADMIN, button_data, grant, last_answer, press, scalar
 
 
 def _content(path: Path) -> bytes:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bench.bench_digest import generate
-from liaisonbot.digest import DigestScope, digest_period
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import Role
+from liaisonbot.read.digest import DigestScope, digest_period
 from liaisonbot.services import people, subscriptions
 from liaisonbot.store import Database
 from tests.support.updates import Person

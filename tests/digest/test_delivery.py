@@ -8,14 +8,13 @@ from pathlib import Path
 
 from telegram.ext import ExtBot
 
-from handlers import digest_jobs
+from handlers.digest import jobs as digest_jobs
 from liaisonbot.services import subscriptions
 from liaisonbot.services.digest_delivery import Outcome
 from liaisonbot.store import Database
 from tests.conftest import Bot, Clock, make_settings, start_bot
+from tests.digest.conftest import DIGEST_NOW, generated, subscribe_three
 from tests.support.fake_telegram import RecordingRequest
-
-from .conftest import DIGEST_NOW, generated, subscribe_three
 
 TOKEN = "123456:TEST-TOKEN"
 

@@ -13,16 +13,15 @@ from typing import Any
 import openpyxl
 import pytest
 
-from handlers.digest_render import MESSAGE_LIMIT, render_digest
-from liaisonbot.digest import DigestScope, build_digest, digest_period
-from liaisonbot.digest.ledger import EVENTS_SHEET, LEDGER_SHEET, SUMMARY_SHEET, ledger_xlsx
-from liaisonbot.digest.model import WORKING_STATES, Flags
-from liaisonbot.digest.scope import is_digest_working_day
+from handlers.digest.render import MESSAGE_LIMIT, render_digest
 from liaisonbot.domain.vocabulary import ReportState
-from liaisonbot.lists.export import export_ledger
+from liaisonbot.files.ledger import EVENTS_SHEET, LEDGER_SHEET, SUMMARY_SHEET, ledger_xlsx
+from liaisonbot.files.workbooks import export_ledger
+from liaisonbot.read.digest import DigestScope, build_digest, digest_period
+from liaisonbot.read.digest.model import WORKING_STATES, Flags
+from liaisonbot.read.digest.scope import is_digest_working_day
 from liaisonbot.store import Database
-
-from .conftest import DAY, DIGEST_NOW, PERIOD, ZONE, generated
+from tests.digest.conftest import DAY, DIGEST_NOW, PERIOD, ZONE, generated
 
 
 def sheet(book: Any, name: str) -> list[dict[str, Any]]:

@@ -11,9 +11,7 @@ import pytest
 from liaisonbot.cli import main
 from liaisonbot.services import subscriptions
 from tests.conftest import STRANGER, Bot
-from tests.support.fake_telegram import buttons
-
-from .conftest import (
+from tests.digest.conftest import (
     DIGEST_NOW,
     ESCALATION_GROUP,
     OFFICIAL_GD,
@@ -21,6 +19,7 @@ from .conftest import (
     generated,
     grant_officials,
 )
+from tests.support.fake_telegram import buttons
 
 
 async def press(bot: Bot, person: object, label_part: str) -> None:

@@ -11,10 +11,9 @@ import pytest
 
 from liaisonbot.services import subscriptions
 from tests.conftest import Bot
+from tests.digest.conftest import DIGEST_NOW, OFFICIAL_FJ, OFFICIAL_GD, generated, grant_officials
 from tests.support.fake_telegram import buttons
 from tests.support.updates import Person
-
-from .conftest import DIGEST_NOW, OFFICIAL_FJ, OFFICIAL_GD, generated, grant_officials
 
 
 async def press_last(bot: Bot, person: Person, label_part: str) -> dict[str, object]:
@@ -146,8 +145,8 @@ async def test_digest_says_open_items_are_as_of_now(bot: Bot) -> None:
 
 async def test_the_ledger_title_says_as_of_when(bot: Bot) -> None:
     from handlers.common import Deps
-    from liaisonbot.digest import DigestScope, build_digest, digest_period
-    from liaisonbot.digest.ledger import ledger_xlsx
+    from liaisonbot.files.ledger import ledger_xlsx
+    from liaisonbot.read.digest import DigestScope, build_digest, digest_period
 
     await generated(bot.db)
     deps: Deps = bot.app.bot_data["deps"]

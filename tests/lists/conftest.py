@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from liaisonbot.lists.headers import ZH_HEADERS
+from liaisonbot.files.list_headers import ZH_HEADERS
 from liaisonbot.store import Database
 
 # Real enterprises' public credit codes (DESIGN.md test vectors) and one with a wrong check char.

@@ -12,11 +12,23 @@ from openpyxl import load_workbook
 
 from liaisonbot.domain.models import ReportContent, ReportEvent
 from liaisonbot.domain.vocabulary import Category, ReportState, Scope, Urgency
-from liaisonbot.lists import export_enterprises, export_ledger, import_enterprises
-from liaisonbot.lists.export import ENTERPRISE_HEADERS, LEDGER_HEADERS
+from liaisonbot.files.workbooks import (
+    ENTERPRISE_HEADERS,
+    LEDGER_HEADERS,
+    export_enterprises,
+    export_ledger,
+)
+from liaisonbot.services.enterprise_import.importer import import_enterprises
 from liaisonbot.store import Database, UnitOfWork
-
-from .conftest import LATER, LEADING_CODE, NOW, SUPPLIER_CODE, good_rows, snapshot, write_csv
+from tests.lists.conftest import (
+    LATER,
+    LEADING_CODE,
+    NOW,
+    SUPPLIER_CODE,
+    good_rows,
+    snapshot,
+    write_csv,
+)
 
 
 async def imported(db: Database, tmp_path: Path) -> None:
@@ -230,7 +242,7 @@ async def test_ledger_outcome_and_satisfaction(db: Database, tmp_path: Path) -> 
     ],
 )
 def test_a_resolution_note_is_shown_in_words(action: str, note: str, shown: str) -> None:
-    from liaisonbot.lists.export import note_in_words
+    from liaisonbot.files.workbooks import note_in_words
     from liaisonbot.services.triage import Outcome, resolution_note
 
     assert note_in_words(action, note) == shown

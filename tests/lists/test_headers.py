@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from liaisonbot.lists import headers as h
+from liaisonbot.files import list_headers as h
 
 ALL_ALIASES = [(key, alias) for key, aliases in h.ALIASES.items() for alias in aliases]
 

@@ -9,10 +9,12 @@ import pytest
 
 from liaisonbot.domain.models import RoleGrant
 from liaisonbot.domain.vocabulary import Role
-from liaisonbot.lists import import_enterprises, import_summary_for_chat
+from liaisonbot.services.enterprise_import.importer import (
+    import_enterprises,
+    import_summary_for_chat,
+)
 from liaisonbot.store import Database, UnitOfWork
-
-from .conftest import (
+from tests.lists.conftest import (
     BAD_CODE,
     FUZHOU_CODE,
     HEADER,

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from liaisonbot.lists import headers as h
-from liaisonbot.lists.reader import ListFileError, detect_encoding, open_list, read_list
-
-from .conftest import HEADER, LEADING_CODE, good_rows, write_csv, write_xlsx
+from liaisonbot.files import list_headers as h
+from liaisonbot.files.list_reader import ListFileError, detect_encoding, open_list, read_list
+from tests.lists.conftest import HEADER, LEADING_CODE, good_rows, write_csv, write_xlsx
 
 
 @pytest.mark.parametrize(

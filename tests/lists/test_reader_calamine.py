@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from liaisonbot.lists import headers as h
-from liaisonbot.lists.reader import cell_text, open_list, read_list
-
-from .conftest import LEADING_CODE
+from liaisonbot.files import list_headers as h
+from liaisonbot.files.list_reader import cell_text, open_list, read_list
+from tests.lists.conftest import LEADING_CODE
 
 
 def _book(path: Path, cells: dict[str, Any]) -> Path:

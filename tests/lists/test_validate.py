@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from stdnum.cn import uscc
 
 from liaisonbot.domain.vocabulary import Tier
-from liaisonbot.lists import headers as h
-from liaisonbot.lists.validate import (
+from liaisonbot.files import list_headers as h
+from liaisonbot.services.enterprise_import.validate import (
     MESSAGES,
     EnterpriseRow,
     RowError,
@@ -20,8 +20,13 @@ from liaisonbot.lists.validate import (
     parse_credit_code,
     parse_row,
 )
-
-from .conftest import BAD_CODE, FUZHOU_CODE, INSTITUTION_CODE, LEADING_CODE, SUPPLIER_CODE
+from tests.lists.conftest import (
+    BAD_CODE,
+    FUZHOU_CODE,
+    INSTITUTION_CODE,
+    LEADING_CODE,
+    SUPPLIER_CODE,
+)
 
 ALL = frozenset(h.FIELDS)
 

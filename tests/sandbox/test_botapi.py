@@ -19,8 +19,16 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter
 
 from liaisonbot.sandbox import Sandbox, SandboxClient
-
-from .conftest import BOT_USERNAME, GROUP, LI, STRANGER, TOKEN, WANG, ZHANG, assert_shape
+from tests.sandbox.conftest import (
+    BOT_USERNAME,
+    GROUP,
+    LI,
+    STRANGER,
+    TOKEN,
+    WANG,
+    ZHANG,
+    assert_shape,
+)
 
 KEYBOARD = InlineKeyboardMarkup(
     [

@@ -21,8 +21,7 @@ from liaisonbot.sandbox import (
 )
 from liaisonbot.sandbox.server import DEMO_SEED, parse_args, serve
 from liaisonbot.sandbox.spec import SPEC_PATH
-
-from .conftest import BOT_USERNAME, GROUP, LI, STRANGER, WANG, ZHANG, make_bot
+from tests.sandbox.conftest import BOT_USERNAME, GROUP, LI, STRANGER, WANG, ZHANG, make_bot
 
 
 async def test_deep_link_button_opens_private_chat_with_start(

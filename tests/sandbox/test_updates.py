@@ -18,8 +18,7 @@ from telegram.ext import (
 )
 
 from liaisonbot.sandbox import Sandbox, SandboxClient
-
-from .conftest import BOT_USERNAME, GROUP, LI, WANG, ZHANG, assert_shape, make_bot
+from tests.sandbox.conftest import BOT_USERNAME, GROUP, LI, WANG, ZHANG, assert_shape, make_bot
 
 
 async def texts(bot: Bot, **kwargs: object) -> list[str | None]:

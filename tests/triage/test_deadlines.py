@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from liaisonbot import deadlines
+from liaisonbot.domain import deadlines
 from liaisonbot.domain.vocabulary import ReportState, Urgency
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -11,14 +11,7 @@ from telegram import Update
 
 from liaisonbot.domain.vocabulary import ReportState
 from tests.conftest import CONTACT, GROUP_ID, NOW, OFFICER, STRANGER, Bot
-from tests.triage.helpers import (
-    ADMIN,
-    ESCALATION_ID,
-    accept,
-    file_report,
-    press,
-    state_of,
-)
+from tests.triage.helpers import ADMIN, ESCALATION_ID, accept, file_report, press, state_of
 
 NEW_GROUP = -1005555555555
 SUPERGROUP = -1007777777777

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from handlers import reminder_jobs
+from handlers.triage import reminders as reminder_jobs
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.store import Database
 from tests.conftest import CONTACT, GROUP_ID, NOW, OFFICER, Bot, Clock, make_settings, start_bot

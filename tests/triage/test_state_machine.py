@@ -10,13 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from liaisonbot.clock import to_db
+from liaisonbot.domain.errors import DomainError, IllegalTransition, NotAllowed, StaleState
 from liaisonbot.domain.models import ReportContent
 from liaisonbot.domain.vocabulary import Category, ReportState, Urgency
-from liaisonbot.errors import DomainError, IllegalTransition, NotAllowed, StaleState
-from liaisonbot.services import intake, triage
-from liaisonbot.services.triage import Outcome, Satisfaction, Seat
-from liaisonbot.store import Database
-from liaisonbot.workflow import (
+from liaisonbot.domain.workflow import (
     ACTIVITY_STATES,
     TRANSITIONS,
     Action,
@@ -24,6 +21,9 @@ from liaisonbot.workflow import (
     allowed_actions,
     next_state,
 )
+from liaisonbot.services import intake, triage
+from liaisonbot.services.triage import Outcome, Satisfaction, Seat
+from liaisonbot.store import Database
 from tests.conftest import CONTACT, NOW, OFFICER
 from tests.triage.helpers import FAR_OFFICER, OFFICIAL
 

@@ -1,0 +1,309 @@
+"""The daily digest as one Telegram HTML message (at most 4,096 characters) and the caption of
+its ledger. All user text (names, titles, notes) is escaped here; long lists end in "and N more",
+the rest being in the attached ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from handlers.i18n import t
+from liaisonbot.domain.codes import region_name
+from liaisonbot.domain.vocabulary import Category, ReportState, Urgency
+from liaisonbot.files.ledger import warning_key
+from liaisonbot.read.digest.model import (
+    BASIC,
+    PENDING_STATES,
+    SATISFIED,
+    TIMEOUT,
+    UNSATISFIED,
+    Digest,
+    LedgerRow,
+    Tally,
+)
+from liaisonbot.read.digest.scope import DigestScope
+
+MESSAGE_LIMIT = 4096
+SLICES_SHOWN = 5  # lines per breakdown (category, region, chain)
+TITLE_CHARS = 30
+NAME_CHARS = 18
+PROGRESS_CHARS = 40
+_RESERVE = 120  # room for the "and N more" line
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut with an ellipsis; cut before escaping, never inside an
+    entity."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def scope_label(scope: DigestScope, lang: str) -> str:
+    """The scope as plain text (a button's label); `scope_text` is the HTML form."""
+    region = (
+        (region_name(scope.region_prefix) or scope.region_prefix)
+        if scope.region_prefix
+        else t(lang, "digest.scope_all")
+    )
+    chains = (
+        t(lang, "text.list_sep").join(scope.chains)
+        if scope.chains
+        else t(lang, "digest.all_chains")
+    )
+    return f"{region} · {chains}"
+
+
+def scope_text(scope: DigestScope, lang: str) -> str:
+    return escape(scope_label(scope, lang))
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _duration(hours: float | None, lang: str) -> str:
+    if hours is None:
+        return "—"
+    if hours < 48:
+        return t(lang, "digest.hours", value=f"{hours:.1f}")
+    return t(lang, "digest.days", value=f"{hours / 24:.1f}")
+
+
+def _local(moment: datetime | None, zone: ZoneInfo, fmt: str = "%m-%d %H:%M") -> str:
+    return moment.astimezone(zone).strftime(fmt) if moment else "—"
+
+
+def as_of(digest: Digest, zone: ZoneInfo | None = None) -> str:
+    """When the open items, warnings and key items were counted (the period's flow is of the
+    period; what is open is of the moment the digest was made)."""
+    return _local(digest.as_of, zone or digest.zone or ZoneInfo("UTC"))
+
+
+def _slice_name(kind: str, key: str, lang: str) -> str:
+    if kind == "category":
+        try:
+            return Category(key).label(lang)
+        except ValueError:
+            return key
+    if kind == "region":
+        return region_name(key) or key
+    return key or "—"
+
+
+def _slices(kind: str, tallies: dict[str, Tally], lang: str) -> list[str]:
+    active = [(k, v) for k, v in tallies.items() if v.active]
+    active.sort(key=lambda kv: (-(kv[1].new + kv[1].open + kv[1].resolved), kv[0]))
+    lines = [
+        t(
+            lang,
+            "digest.slice",
+            name=escape(_slice_name(kind, key, lang)),
+            new=v.new,
+            resolved=v.resolved,
+            open=v.open,
+            overdue=v.overdue,
+            rate=_rate(v.done_rate),
+            satisfaction=_rate(v.satisfaction_rate),
+        )
+        for key, v in active[:SLICES_SHOWN]
+    ]
+    if len(active) > SLICES_SHOWN:
+        lines.append(t(lang, "digest.more_slices", count=len(active) - SLICES_SHOWN))
+    return lines
+
+
+def _marks(row: LedgerRow, lang: str) -> str:
+    marks = []
+    key = warning_key(row)
+    if key:
+        marks.append(t(lang, f"digest.mark_{key}"))
+    if row.urgency is Urgency.URGENT:
+        marks.append(t(lang, "digest.mark_urgent"))
+    if row.state is ReportState.ESCALATED:
+        marks.append(t(lang, "digest.mark_escalated"))
+        if row.escalated_unacked:
+            marks.append(t(lang, "digest.mark_unacked"))
+    return " ".join(marks)
+
+
+def deep_link(bot_username: str, report_id: int) -> str:
+    return f"https://t.me/{bot_username}?start=show_{report_id}"
+
+
+def key_item(row: LedgerRow, index: int, lang: str, zone: ZoneInfo, bot_username: str) -> str:
+    try:
+        category = Category(row.category).label(lang)
+    except ValueError:
+        category = row.category
+    line = t(
+        lang,
+        "digest.key_item",
+        index=index,
+        link=escape(deep_link(bot_username, row.id), quote=True),
+        number=row.id,
+        marks=_marks(row, lang),
+        enterprise=escape(clip(row.enterprise_name, NAME_CHARS)),
+        chain=escape(row.chain or "—"),
+        category=escape(category),
+        title=escape(clip(row.title, TITLE_CHARS)),
+        responsible=escape(clip(row.assignee, NAME_CHARS)) or t(lang, "digest.unassigned"),
+        due=_local(row.due_at, zone),
+    )
+    if row.affected > 1:
+        line += t(lang, "digest.key_affected", count=row.affected)
+    if row.progress:
+        line += "\n" + t(
+            lang, "digest.key_progress", progress=escape(clip(row.progress, PROGRESS_CHARS))
+        )
+    return line
+
+
+def render_empty(digest: Digest, lang: str, zone: ZoneInfo | None = None) -> str:
+    return t(
+        lang,
+        "digest.empty",
+        day=digest.period.day.isoformat(),
+        scope=scope_text(digest.scope, lang),
+        as_of=as_of(digest, zone),
+    )
+
+
+def render_digest(
+    digest: Digest, lang: str, zone: ZoneInfo, bot_username: str, limit: int = MESSAGE_LIMIT
+) -> str:
+    """The digest message; at most `limit` characters."""
+    if digest.empty:
+        return render_empty(digest, lang, zone)
+    head = [*_head(digest, lang, zone), "", *_problem_lines(digest, lang, zone)]
+    breakdown = _breakdown(digest, lang)
+    items = digest.key_items
+    key_head = ["", t(lang, "digest.section_key", count=len(items), as_of=as_of(digest, zone))]
+    text = "\n".join([*head, *breakdown, *key_head])
+    if len(text) > limit - _RESERVE:  # never in practice: drop the breakdowns first
+        text = "\n".join([*head, *key_head])
+    return _with_key_items(text, items, lang, zone, bot_username, limit)
+
+
+def _head(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
+    """Day, scope and period; the enterprises' resumption when the digest has it."""
+    end = digest.period.end - timedelta(microseconds=1)
+    head = [
+        t(lang, "digest.head", day=digest.period.day.isoformat()),
+        t(
+            lang,
+            "digest.scope",
+            scope=scope_text(digest.scope, lang),
+            start=_local(digest.period.start, zone),
+            end=_local(end, zone),
+        ),
+    ]
+    status = digest.enterprise_status
+    if status is not None:
+        head += [
+            "",
+            t(lang, "digest.section_enterprises"),
+            t(
+                lang,
+                "digest.enterprises",
+                tracked=status.tracked,
+                leading=status.leading,
+                suppliers=status.suppliers,
+                resumed=status.resumed,
+                rate=_rate(status.resumption_rate),
+            ),
+        ]
+    return head
+
+
+def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
+    """The period's flow, what is open by state, deadline warnings, rates and satisfaction."""
+    total = digest.total
+    states = t(lang, "digest.sep").join(
+        t(lang, "digest.state_count", state=s.label(lang), count=digest.by_state.counts[s])
+        for s in PENDING_STATES
+        if s is not ReportState.RESOLVED and digest.by_state.counts[s]
+    )
+    sat = total.satisfaction
+    return [
+        t(lang, "digest.section_problems"),
+        t(
+            lang,
+            "digest.flow",
+            new=total.new,
+            accepted=total.accepted,
+            resolved=total.resolved,
+            closed=total.closed,
+            reopened=total.reopened,
+            escalated=total.escalated,
+        ),
+        t(lang, "digest.open", open=total.open, states=states or "—", as_of=as_of(digest, zone)),
+        t(lang, "digest.awaiting", count=total.awaiting_confirmation),
+        t(
+            lang,
+            "digest.warnings",
+            due_soon=total.due_soon,
+            overdue=total.overdue,
+            supervise=total.supervise,
+            unacked=total.escalated_unacked,
+        ),
+        t(
+            lang,
+            "digest.rates",
+            rate=_rate(total.done_rate),
+            done=total.done,
+            counted=total.counted,
+            accept=_duration(total.avg_accept_hours, lang),
+            resolve=_duration(total.avg_resolve_hours, lang),
+        ),
+        t(
+            lang,
+            "digest.satisfaction",
+            satisfied=sat[SATISFIED],
+            basic=sat[BASIC],
+            unsatisfied=sat[UNSATISFIED],
+            timeout=sat[TIMEOUT],
+            rate=_rate(total.satisfaction_rate),
+        ),
+    ]
+
+
+def _breakdown(digest: Digest, lang: str) -> list[str]:
+    """By category, region and chain (not by chain when the scope is one chain)."""
+    lines: list[str] = []
+    for kind, key, tallies in (
+        ("category", "digest.by_category", digest.by_category),
+        ("region", "digest.by_region", digest.by_region),
+        ("chain", "digest.by_chain", digest.by_chain),
+    ):
+        if kind == "chain" and len(digest.scope.chains) == 1:
+            continue
+        slices = _slices(kind, tallies, lang)
+        if slices:
+            lines += ["", t(lang, key), *slices]
+    return lines
+
+
+def _with_key_items(
+    text: str, items: list[LedgerRow], lang: str, zone: ZoneInfo, bot_username: str, limit: int
+) -> str:
+    """`text` and the key items after it, as many as fit with room for "and N more"."""
+    if not items:
+        return text + "\n" + t(lang, "digest.key_none")
+    for shown, row in enumerate(items):
+        line = key_item(row, shown + 1, lang, zone, bot_username)
+        if len(text) + 1 + len(line) > limit - _RESERVE:
+            more = t(lang, "digest.more", count=len(items) - shown)
+            return text + "\n" + more
+        text += "\n" + line
+    return text
+
+
+def caption(digest: Digest, lang: str, zone: ZoneInfo | None = None) -> str:
+    return t(
+        lang,
+        "digest.caption",
+        day=digest.period.day.isoformat(),
+        rows=len(digest.rows),
+        as_of=as_of(digest, zone),
+    )

@@ -1,0 +1,74 @@
+"""`/queue [mine|overdue|CATEGORY]` in a group: its open reports, overdue first."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from handlers import rendering
+from handlers.common import deps, language
+from handlers.i18n import t
+from liaisonbot.domain import deadlines
+from liaisonbot.domain.access import covers, is_admin
+from liaisonbot.domain.vocabulary import Category, Role
+from liaisonbot.read import reports as views
+
+QUEUE_LIMIT = 40
+
+
+async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    lang = await language(context, user)
+    d = deps(context)
+    if message.chat.type == ChatType.PRIVATE:
+        await message.reply_text(t(lang, "queue.in_group"))
+        return
+    group = await views.group(d.db, message.chat.id)
+    viewer = await views.viewer(d.db, user.id)
+    if group is None:
+        await message.reply_text(t(lang, "error.not_bound_group"))
+        return
+    allowed = is_admin(viewer.grants) or any(
+        g.role in (Role.OFFICER, Role.OFFICIAL) for g in viewer.grants
+    )
+    if not allowed:
+        await message.reply_text(t(lang, "error.not_allowed"))
+        return
+    now = d.now()
+    zone = d.settings.zone
+    items = await views.group_queue(d.db, message.chat.id)
+    # only what the viewer's scope covers; each enterprise read once
+    enterprises = {
+        eid: await views.enterprise(d.db, eid) for eid in {item.enterprise_id for item in items}
+    }
+    visible = [
+        item
+        for item in items
+        if (enterprise := enterprises[item.enterprise_id]) is not None
+        and covers(viewer.grants, enterprise, Role.OFFICER, Role.OFFICIAL)
+    ]
+    word = (context.args or [""])[0].lower() if context.args else ""
+    if word in ("mine", "我的"):
+        visible = [i for i in visible if i.assignee_id == user.id]
+    elif word in ("overdue", "超期"):
+        visible = [i for i in visible if deadlines.flags(i.state, i.due_at, now, zone).overdue]
+    elif word:
+        category = Category.parse(word)
+        if category is None:
+            await message.reply_text(t(lang, "queue.usage"))
+            return
+        visible = [i for i in visible if i.category == category.value]
+
+    def order(item: views.QueueItem) -> tuple[int, object, int]:
+        overdue = deadlines.flags(item.state, item.due_at, now, zone).overdue
+        due = item.due_at.isoformat() if item.due_at else "9999"
+        return (0 if overdue else 1, due, item.id)
+
+    visible.sort(key=order)
+    await message.reply_text(
+        rendering.queue(visible[:QUEUE_LIMIT], message.chat.title or "", lang, zone, now),
+        parse_mode=ParseMode.HTML,
+    )

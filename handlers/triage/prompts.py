@@ -1,0 +1,240 @@
+"""Text answers to the bot's questions (ForceReply), and progress notes by replying to a card.
+
+Group privacy mode lets the bot see replies to its own messages, so everything here arrives as a
+reply: to a prompt (its row says which report, which action, whose answer counts and which
+state it expects) or to a card (a progress note; starting it with 公开 / public: tells the
+enterprise too). Other replies in a private chat belong to the report dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from handlers.common import Deps, deps, language
+from handlers.i18n import t
+from handlers.refusals import domain_refusal, text_refusal
+from handlers.reporting import dialog as report_dialog
+from handlers.triage.buttons import after_change, refresh_cards
+from liaisonbot.domain.errors import BadArgument, DomainError, IllegalTransition, StaleState
+from liaisonbot.domain.limits import TextRejected
+from liaisonbot.read import reports as views
+from liaisonbot.services import triage
+from liaisonbot.services.triage import Change, Outcome, Satisfaction, Seat
+
+log = logging.getLogger(__name__)
+
+PUBLIC_PREFIX = re.compile(r"^\s*(公开|public)\s*[:：]\s*", re.IGNORECASE)
+NUMBER = re.compile(r"#?(\d{1,9})")
+
+
+async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    reply_to = message.reply_to_message
+    d = deps(context)
+    if reply_to is None:
+        return
+    prompt = await views.prompt(d.db, message.chat.id, reply_to.message_id)
+    if prompt is None:
+        card_report = await views.report_by_card(d.db, message.chat.id, reply_to.message_id)
+        if card_report is not None and message.chat.type != ChatType.PRIVATE:
+            await _note_on_card(update, context, card_report)
+        elif message.chat.type == ChatType.PRIVATE:
+            await report_dialog.on_text(update, context)
+        return
+
+    await _answer_prompt(update, context, prompt)
+
+
+async def answer_open_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Text in the private chat that is no reply to a question (typed as a plain message, or a
+    reply to another message) when no report form is open: the answer to the one question still
+    waiting for this user there, taken as if it were a reply to it. With several, the user is
+    asked to reply to the one they mean. False when none waits."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if message.chat.type != ChatType.PRIVATE:
+        return False
+    d = deps(context)
+    waiting = await views.open_prompts(d.db, message.chat.id, user.id)
+    if not waiting:
+        return False
+    # One question asked twice (不满意 pressed twice) is still one question: the latest counts.
+    latest = {(p.report_id, p.action): p for p in waiting}
+    if len(latest) > 1:
+        lang = await language(context, user)
+        numbers = sorted({p.report_id for p in latest.values()})
+        await message.reply_text(
+            t(
+                lang,
+                "prompt.several_open",
+                count=len(latest),
+                numbers=t(lang, "text.list_sep").join(
+                    t(lang, "prompt.open_item", number=n) for n in numbers
+                ),
+            )
+        )
+        return True
+    (prompt,) = latest.values()
+    await _answer_prompt(update, context, prompt)
+    return True
+
+
+async def _answer_prompt(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prompt: views.Prompt
+) -> None:
+    """`update`'s text as the answer to `prompt`: checked, applied, the people concerned told."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    d = deps(context)
+    lang = await language(context, user)
+    if prompt.user_id != user.id:
+        await message.reply_text(t(lang, "prompt.not_yours"))
+        return
+    if prompt.used:
+        await message.reply_text(t(lang, "prompt.used"))
+        return
+    text = message.text or ""
+    try:
+        change = await _answer(d, prompt, user.id, text)
+    except TextRejected as problem:
+        await message.reply_text(text_refusal(lang, problem))  # the question stays open
+        return
+    except BadArgument as exc:
+        await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
+        return
+    except (StaleState, IllegalTransition) as exc:
+        await triage.close_prompt(d.db, prompt.chat_id, prompt.message_id, d.now())
+        await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
+        await refresh_cards(context.bot, d, prompt.report_id)
+        return
+    except DomainError as exc:
+        await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
+        return
+    await triage.close_prompt(d.db, prompt.chat_id, prompt.message_id, d.now())
+    await message.reply_text(t(lang, f"done.{prompt.action}", number=prompt.report_id))
+    await after_change(context.bot, d, change)
+
+
+async def _seat_of(d: Deps, chat_id: int, report_id: int) -> Seat:
+    info = await views.triage_info(d.db, report_id)
+    if info is not None and info.escalation_chat_id == chat_id:
+        return Seat.ESCALATION
+    return Seat.GROUP
+
+
+async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Change:
+    now = d.now()
+    rid = prompt.report_id
+    expected = prompt.expected_state
+    argument, _, seat_text = prompt.argument.partition("@")
+    seat = Seat(seat_text) if seat_text else await _seat_of(d, prompt.chat_id, rid)
+    action = prompt.action
+    if action == "return":
+        return await triage.return_for_info(
+            d.db, rid, user_id, text, expected=expected, now=now, seat=seat
+        )
+    if action == "escalate":
+        return await triage.escalate(d.db, rid, user_id, text, expected=expected, now=now)
+    if action == "reject":
+        return await triage.reject(d.db, rid, user_id, text, expected=expected, now=now)
+    if action == "send_back":
+        return await triage.send_back(d.db, rid, user_id, text, expected=expected, now=now)
+    if action == "resolve":
+        body, policies = triage.split_policies(text)
+        return await triage.resolve(
+            d.db,
+            rid,
+            user_id,
+            Outcome(argument),
+            body,
+            policies=policies,
+            expected=expected,
+            now=now,
+            seat=seat,
+        )
+    if action in ("note", "pub"):
+        return await triage.add_note(
+            d.db, rid, user_id, text, public=action == "pub", now=now, seat=seat
+        )
+    if action == "merge":
+        return await triage.merge(d.db, rid, user_id, _number(text), expected=expected, now=now)
+    if action == "link":
+        return await triage.link(d.db, rid, user_id, _number(text), now=now)
+    if action == "assign":
+        assignee = await _person(d, text)
+        return await triage.assign(
+            d.db, rid, user_id, assignee, expected=expected, now=now, seat=seat
+        )
+    if action == "extend":
+        days_text, _, reason = text.strip().partition(" ")
+        if not days_text.isdigit():
+            raise BadArgument(value=days_text)
+        return await triage.extend(
+            d.db,
+            rid,
+            user_id,
+            int(days_text),
+            reason,
+            expected=expected,
+            now=now,
+            zone=d.settings.zone,
+            seat=seat,
+        )
+    if action == "info":
+        return await triage.give_info(d.db, rid, user_id, text, now=now)
+    if action == "reopen":
+        return await triage.rate(d.db, rid, user_id, Satisfaction.UNSATISFIED, now=now, reason=text)
+    raise BadArgument(value=action)
+
+
+def _number(text: str) -> int:
+    match = NUMBER.fullmatch(text.strip())
+    if match is None:
+        raise BadArgument(value=text.strip()[:20])
+    return int(match.group(1))
+
+
+async def _person(d: Deps, text: str) -> int:
+    """A user id, or an @username the bot has seen."""
+    word = text.strip()
+    if word.isdigit():
+        return int(word)
+    if word.startswith("@"):
+        user_id = await views.user_id_by_username(d.db, word[1:])
+        if user_id is not None:
+            return user_id
+    raise BadArgument(value=word[:40])
+
+
+async def _note_on_card(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int) -> None:
+    """A reply to a card in a group: a progress note by an officer (anyone else: refused)."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    d = deps(context)
+    lang = await language(context, user)
+    text = message.text or ""
+    public = bool(PUBLIC_PREFIX.match(text))
+    text = PUBLIC_PREFIX.sub("", text, count=1)
+    seat = await _seat_of(d, message.chat.id, report_id)
+    try:
+        change = await triage.add_note(
+            d.db, report_id, user.id, text, public=public, now=d.now(), seat=seat
+        )
+    except TextRejected as problem:
+        await message.reply_text(text_refusal(lang, problem))
+        return
+    except DomainError as exc:
+        await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
+        return
+    await message.reply_text(t(lang, "done.pub" if public else "done.note", number=report_id))
+    await after_change(context.bot, d, change)

@@ -1,0 +1,123 @@
+"""Scheduled work: deadline reminders (临期 / 超期 / 督办) and closing unanswered resolutions.
+
+JobQueue jobs are not persisted, so `schedule` re-creates them at every start (post_init); what
+was already sent is in the database (reminders_sent), so a restart sends nothing twice and
+catches up on what fell due while the bot was down. APScheduler's default misfire grace of one
+second would silently skip a late run: it is set generously, with `coalesce` so that runs missed
+while busy collapse into one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from html import escape
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from handlers import rendering
+from handlers.common import Deps
+from handlers.i18n import t
+from handlers.triage.buttons import after_change, refresh_cards
+from liaisonbot.read import reports as views
+from liaisonbot.services import reminders, triage
+from liaisonbot.services.reminders import Kind
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "triage-reminders"
+INTERVAL_SECONDS = 300
+FIRST_SECONDS = 5
+MISFIRE_GRACE_SECONDS = 600
+
+
+@dataclass
+class RunResult:
+    sent: dict[str, int] = field(default_factory=dict)
+    closed: int = 0
+
+
+def schedule(application: Application) -> None:  # type: ignore[type-arg]
+    job_queue = application.job_queue
+    if job_queue is None:
+        log.warning("no JobQueue (python-telegram-bot[job-queue]); reminders are not sent")
+        return
+    for job in job_queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    job_queue.run_repeating(
+        _tick,
+        interval=INTERVAL_SECONDS,
+        first=FIRST_SECONDS,
+        name=JOB_NAME,
+        job_kwargs={
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+            "coalesce": True,
+            "max_instances": 1,
+        },
+    )
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await run_once(context.bot, context.bot_data["deps"])
+
+
+def confirm_timeout_days(d: Deps) -> int:
+    return d.settings.confirm_timeout_days
+
+
+async def run_once(bot: Bot, d: Deps) -> RunResult:
+    """Send every reminder now due, once each; close resolutions nobody answered in time."""
+    result = RunResult()
+    now = d.now()
+    zone = d.settings.zone
+    lang = d.settings.lang
+    for reminder in reminders.due_reminders(await views.reminder_candidates(d.db), now, zone):
+        if not await reminders.claim(d.db, reminder, now):
+            continue
+        try:
+            delivered = await _send(bot, d, reminder, lang)
+        except TelegramError:
+            log.exception("reminder %s for report %s failed", reminder.kind, reminder.report_id)
+            await reminders.release(d.db, reminder)
+            continue
+        if delivered:
+            result.sent[reminder.kind.value] = result.sent.get(reminder.kind.value, 0) + 1
+        await refresh_cards(bot, d, reminder.report_id)
+    for change in await triage.auto_close_due(d.db, now=now, timeout_days=confirm_timeout_days(d)):
+        result.closed += 1
+        await after_change(bot, d, change)
+    return result
+
+
+async def _send(bot: Bot, d: Deps, reminder: reminders.Reminder, lang: str) -> bool:
+    c = reminder.candidate
+    params = {
+        "number": c.report_id,
+        "title": escape(c.title),
+        "due": rendering.local_time(c.due_at, d.settings.zone),  # type: ignore[arg-type]
+    }
+    if reminder.kind is Kind.DUE_SOON:
+        targets = [c.assignee_id] if c.assignee_id else []
+    elif reminder.kind is Kind.OVERDUE:
+        targets = [c.group_chat_id] if c.group_chat_id else []
+    else:
+        targets = await views.officials_covering(d.db, c.region_code, c.chain)
+        if not targets and c.group_chat_id:
+            targets = [c.group_chat_id]
+    sent = False
+    for chat_id in targets:
+        assert chat_id is not None
+        target_lang = (await views.user_language(d.db, chat_id) if chat_id > 0 else None) or lang
+        try:
+            await bot.send_message(
+                chat_id,
+                t(target_lang, f"remind.{reminder.kind.value}", **params),
+                parse_mode=ParseMode.HTML,
+            )
+            sent = True
+        except Forbidden as exc:  # blocked or removed: noted, not retried
+            log.warning("reminder for report %s not delivered to %s: %s", c.report_id, chat_id, exc)
+    return sent

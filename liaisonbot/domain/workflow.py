@@ -1,0 +1,99 @@
+"""The report state machine (DESIGN.md, Workflow): which action moves a report from which state.
+
+Pure: it decides, the services store. Overdue marks are computed from due dates, not states.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from liaisonbot.domain.errors import IllegalTransition
+from liaisonbot.domain.vocabulary import ReportState as S
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    MERGE = "merge"
+    SIGN = "sign"
+    RETURN = "return"
+    INFO_GIVEN = "info_given"
+    ESCALATE = "escalate"
+    SEND_BACK = "send_back"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CONFIRM = "confirm"
+    AUTO_CLOSE = "auto_close"
+
+
+TRANSITIONS: dict[tuple[S, Action], S] = {
+    (S.SUBMITTED, Action.ACCEPT): S.ACCEPTED,
+    (S.SUBMITTED, Action.REJECT): S.REJECTED,
+    (S.SUBMITTED, Action.MERGE): S.MERGED,
+    (S.ACCEPTED, Action.SIGN): S.IN_PROGRESS,
+    (S.ACCEPTED, Action.RETURN): S.NEED_INFO,
+    (S.ACCEPTED, Action.ESCALATE): S.ESCALATED,
+    (S.ACCEPTED, Action.MERGE): S.MERGED,
+    (S.IN_PROGRESS, Action.RETURN): S.NEED_INFO,
+    (S.IN_PROGRESS, Action.ESCALATE): S.ESCALATED,
+    (S.IN_PROGRESS, Action.RESOLVE): S.RESOLVED,
+    (S.NEED_INFO, Action.INFO_GIVEN): S.ACCEPTED,
+    (S.ESCALATED, Action.SEND_BACK): S.IN_PROGRESS,
+    (S.ESCALATED, Action.RESOLVE): S.RESOLVED,
+    (S.RESOLVED, Action.CONFIRM): S.CLOSED,
+    (S.RESOLVED, Action.AUTO_CLOSE): S.CLOSED,
+    (S.RESOLVED, Action.REOPEN): S.IN_PROGRESS,
+}
+
+OPEN_STATES = frozenset(
+    {S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED, S.RESOLVED}
+)
+# Open and still being worked on: not yet resolved and waiting for the enterprise's answer.
+WORKING_STATES = OPEN_STATES - {S.RESOLVED}
+
+
+class Activity(StrEnum):
+    """Steps that change a report without moving its state; each is an event all the same."""
+
+    TAKE = "take"
+    ASSIGN = "assign"
+    NOTE = "note"  # internal
+    PUBLIC_NOTE = "public_note"  # the enterprise is told
+    RECATEGORIZE = "recategorize"
+    LINK = "link"
+    EXTEND = "extend"
+    ACKNOWLEDGE = "acknowledge"  # an official in the escalation group saw the item
+
+
+_WORKING = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED})
+
+# The states in which each activity is allowed.
+ACTIVITY_STATES: dict[Activity, frozenset[S]] = {
+    Activity.TAKE: _WORKING,
+    Activity.ASSIGN: _WORKING,
+    Activity.NOTE: OPEN_STATES,
+    Activity.PUBLIC_NOTE: OPEN_STATES,
+    Activity.RECATEGORIZE: _WORKING,
+    Activity.LINK: OPEN_STATES,
+    Activity.EXTEND: frozenset({S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED}),
+    Activity.ACKNOWLEDGE: frozenset({S.ESCALATED}),
+}
+
+
+def check_activity(state: S, activity: Activity) -> None:
+    """IllegalTransition when `activity` is not allowed in `state`."""
+    if state not in ACTIVITY_STATES[activity]:
+        raise IllegalTransition(state=state.value, action=activity.value)
+
+
+def next_state(state: S, action: Action) -> S:
+    """The state `action` leads to from `state`, or IllegalTransition."""
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        raise IllegalTransition(state=state.value, action=action.value) from None
+
+
+def allowed_actions(state: S) -> list[Action]:
+    return [action for (source, action) in TRANSITIONS if source == state]

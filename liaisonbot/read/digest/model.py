@@ -1,0 +1,228 @@
+"""The digest as plain data: the ledger rows it is computed from, the period's events and the
+figures. Every figure is a function of the rows and events, so the message and the attached
+ledger (问题台账) agree by construction; tests recount them from the .xlsx."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from liaisonbot.domain.deadlines import DeadlineFlags
+from liaisonbot.domain.vocabulary import ReportState, Urgency
+from liaisonbot.files.workbooks import note_in_words
+from liaisonbot.read.digest.scope import DigestScope, Period
+
+# Still being worked on (the export's "open"); resolved items wait on the enterprise's 回访.
+WORKING_STATES: tuple[ReportState, ...] = (
+    ReportState.SUBMITTED,
+    ReportState.ACCEPTED,
+    ReportState.IN_PROGRESS,
+    ReportState.NEED_INFO,
+    ReportState.ESCALATED,
+)
+PENDING_STATES: tuple[ReportState, ...] = (*WORKING_STATES, ReportState.RESOLVED)
+DONE_STATES = frozenset({ReportState.RESOLVED, ReportState.CLOSED})
+# Not counted in 办结率 at all: never taken on.
+NOT_TAKEN = frozenset({ReportState.REJECTED, ReportState.MERGED})
+
+# 回访 answers as the events carry them: confirm's note, a reopen (不满意), an auto_close (超时).
+SATISFIED, BASIC, UNSATISFIED, TIMEOUT = "SATISFIED", "BASIC", "UNSATISFIED", "TIMEOUT"
+SATISFACTION_LEVELS = (SATISFIED, BASIC, UNSATISFIED, TIMEOUT)
+
+# Events whose note is not progress (codes, answers) for 进展.
+_NOT_PROGRESS = frozenset({"submit", "accept", "confirm", "auto_close", "acknowledge"})
+
+
+@dataclass(frozen=True)
+class PeriodEvent:
+    report_id: int
+    at: datetime
+    action: str
+    from_state: str | None
+    to_state: str
+    note: str = ""
+
+    @property
+    def satisfaction(self) -> str | None:
+        """The 回访 answer this event records, if it is one."""
+        if self.action == "confirm":
+            return self.note if self.note in (SATISFIED, BASIC) else SATISFIED
+        if self.action == "reopen":
+            return UNSATISFIED
+        if self.action == "auto_close":
+            return TIMEOUT
+        return None
+
+
+# A row's 临期 / 超期 / 督办 marks, as the deadline rules compute them.
+Flags = DeadlineFlags
+
+
+@dataclass
+class LedgerRow:
+    """One report in scope that is pending now or changed in the period."""
+
+    id: int
+    enterprise_name: str
+    credit_code: str
+    region_code: str
+    chain: str
+    category: str
+    title: str
+    ask: str  # 诉求: what the enterprise asks the authorities to do
+    urgency: Urgency
+    state: ReportState
+    assignee: str
+    created_at: datetime
+    due_at: datetime | None
+    flags: Flags = field(default_factory=Flags)
+    escalated_unacked: bool = False
+    progress: str = ""
+    period_actions: tuple[str, ...] = ()
+    affected: int = 1  # enterprises with the same problem (linked reports), this one included
+
+    @property
+    def working(self) -> bool:
+        return self.state in WORKING_STATES
+
+    @property
+    def is_key(self) -> bool:
+        """重点问题: open and urgent, overdue (临期 / 超期 / 督办) or escalated."""
+        return self.working and (
+            self.urgency is Urgency.URGENT or self.flags.any or self.state is ReportState.ESCALATED
+        )
+
+    def pressing(self) -> tuple[object, ...]:
+        """Sort key, most pressing first: 督办, 超期 (longest overdue first), escalated and not
+        acknowledged, urgent, 临期, escalated; then the earliest due, then the number."""
+        due = self.due_at.timestamp() if self.due_at else float("inf")
+        return (
+            not self.flags.supervise,
+            not self.flags.overdue,
+            not self.escalated_unacked,
+            self.urgency is not Urgency.URGENT,
+            not self.flags.due_soon,
+            self.state is not ReportState.ESCALATED,
+            due,
+            self.id,
+        )
+
+
+@dataclass
+class Tally:
+    """The figures of one slice (everything, or one category, region or chain)."""
+
+    new: int = 0
+    accepted: int = 0
+    resolved: int = 0
+    closed: int = 0
+    reopened: int = 0
+    escalated: int = 0
+    open: int = 0  # working states now
+    awaiting_confirmation: int = 0  # resolved, 回访 pending
+    due_soon: int = 0
+    overdue: int = 0  # 超期, 督办 included
+    supervise: int = 0
+    escalated_unacked: int = 0
+    done: int = 0  # rows resolved or closed now
+    counted: int = 0  # rows taken on (not rejected or merged)
+    accept_hours: float = 0.0
+    accept_count: int = 0
+    resolve_hours: float = 0.0
+    resolve_count: int = 0
+    satisfaction: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(SATISFACTION_LEVELS, 0)
+    )
+
+    @property
+    def done_rate(self) -> float | None:
+        """办结率: of the ledger's items taken on, the share resolved or closed."""
+        return self.done / self.counted if self.counted else None
+
+    @property
+    def avg_accept_hours(self) -> float | None:
+        return self.accept_hours / self.accept_count if self.accept_count else None
+
+    @property
+    def avg_resolve_hours(self) -> float | None:
+        return self.resolve_hours / self.resolve_count if self.resolve_count else None
+
+    @property
+    def answered(self) -> int:
+        return sum(self.satisfaction[k] for k in (SATISFIED, BASIC, UNSATISFIED))
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """满意率: 满意 and 基本满意 among the answers given (timeouts are not answers)."""
+        if not self.answered:
+            return None
+        return (self.satisfaction[SATISFIED] + self.satisfaction[BASIC]) / self.answered
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.new
+            or self.accepted
+            or self.resolved
+            or self.closed
+            or self.reopened
+            or self.escalated
+            or self.open
+            or self.awaiting_confirmation
+        )
+
+
+@dataclass
+class OpenByState:
+    counts: dict[ReportState, int] = field(default_factory=lambda: dict.fromkeys(PENDING_STATES, 0))
+
+
+@dataclass(frozen=True)
+class EnterpriseStatus:
+    """Enterprise resumption figures from check-ins (DESIGN.md digest part 1). Not collected yet:
+    `queries.enterprise_status` returns None until check-ins exist."""
+
+    tracked: int
+    leading: int
+    suppliers: int
+    resumed: int
+    resumption_rate: float | None
+    staff_return_rate: float | None
+    capacity_rate: float | None
+    not_resumed: tuple[tuple[str, str], ...] = ()  # (enterprise, reason)
+
+
+@dataclass
+class Digest:
+    scope: DigestScope
+    period: Period
+    as_of: datetime
+    rows: list[LedgerRow]
+    events: list[PeriodEvent]
+    total: Tally
+    by_state: OpenByState
+    by_category: dict[str, Tally]
+    by_region: dict[str, Tally]
+    by_chain: dict[str, Tally]
+    enterprise_status: EnterpriseStatus | None = None
+    zone: ZoneInfo | None = None  # the zone `as_of` and the period are shown in
+
+    @property
+    def empty(self) -> bool:
+        """Nothing new and nothing open: the one-line "nothing to report" day."""
+        return not self.events and not any(r.state in PENDING_STATES for r in self.rows)
+
+    @property
+    def key_items(self) -> list[LedgerRow]:
+        return sorted((r for r in self.rows if r.is_key), key=LedgerRow.pressing)
+
+
+def progress_of(events: Iterable[tuple[str, str]]) -> str:
+    """进展: the note of the latest event that says something ((action, note) in order)."""
+    last = ""
+    for action, note in events:
+        if note and action not in _NOT_PROGRESS:
+            last = note_in_words(action, note)
+    return last
