@@ -25,7 +25,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from handlers.common import Deps, remember_user
 from handlers.digest import commands as digest
@@ -34,6 +34,7 @@ from handlers.directory import enterprises, queue
 from handlers.directory import export as export_chat
 from handlers.directory import lists as list_upload
 from handlers.i18n import LANGUAGES, t
+from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
 from handlers.people import groups, invite, my_reports, start
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
@@ -42,9 +43,10 @@ from handlers.triage import buttons as triage
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
 from handlers.update_order import PerChatUpdateProcessor
+from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
 from liaisonbot.store import Database
-from liaisonbot.store.updates import UpdateLog
+from liaisonbot.store.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -89,30 +91,6 @@ GROUP_COMMANDS = (
 )
 
 
-class LiaisonApplication(Application):  # type: ignore[type-arg]
-    """Handles each update id once, even when Telegram delivers it again after a restart.
-
-    Update ids grow, so only an id at or below the highest one handled needs a look in the log.
-    """
-
-    _high_water: int | None = None
-
-    async def process_update(self, update: object) -> None:
-        deps: Deps | None = self.bot_data.get("deps")
-        if not isinstance(update, Update) or deps is None:
-            await super().process_update(update)
-            return
-        handled = UpdateLog(deps.db)
-        if self._high_water is None:
-            self._high_water = await handled.highest()
-        if update.update_id <= self._high_water and await handled.seen(update.update_id):
-            log.info("update %s was handled before; skipped", update.update_id)
-            return
-        await super().process_update(update)
-        await handled.mark(update.update_id, deps.now())
-        self._high_water = max(self._high_water, update.update_id)
-
-
 def build_application(
     settings: Settings,
     db: Database,
@@ -135,8 +113,10 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    # Every fetched batch is kept in the inbox before the next getUpdates can confirm it.
+    fetch = get_updates_request or HTTPXRequest(connection_pool_size=1)
+    clock = deps.now if deps else utcnow
+    builder = builder.get_updates_request(InboxRequest(fetch, Inbox(db), clock))
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
@@ -209,7 +189,8 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     deps: Deps = application.bot_data["deps"]
     await deps.db.open()  # migrates; a no-op when the caller opened it already
-    await UpdateLog(deps.db).forget_old(deps.now())
+    await Inbox(deps.db).prune(deps.now())
+    await replay_unhandled(application)
     await register_commands(application)
     await deliver_pending(application.bot, application.bot_data["deps"])
     await digest_jobs.on_startup(application)

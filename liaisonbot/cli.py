@@ -215,6 +215,23 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_db(settings, work))
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """A consistent copy while the bot runs; restore by stopping the bot and copying it back."""
+    from liaisonbot.store.backup import BackupFailed, backup_to
+
+    async def work(db: Database) -> int:
+        try:
+            made = await backup_to(db, Path(args.file))
+        except BackupFailed as exc:
+            raise CliError(f"the copy failed its integrity check ({exc}); nothing kept") from None
+        except OSError as exc:
+            raise CliError(f"could not write {args.file}: {exc.strerror or exc}") from None
+        print(f"backup written to {made.path} ({made.size:,} bytes, integrity ok)")
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
 def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     from liaisonbot.read.digest.scope import DigestScope
     from liaisonbot.services import subscriptions
@@ -347,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--from", dest="date_from", type=_date)
     exp.add_argument("--to", dest="date_to", type=_date)
     exp.set_defaults(func=cmd_export)
+
+    backup = sub.add_parser("backup", help="a consistent, checked copy of the database")
+    backup.add_argument("file", help="where to write the copy (e.g. backups/liaisonbot.db)")
+    backup.set_defaults(func=cmd_backup)
 
     bind = sub.add_parser("bind-contact", help="bind a Telegram user to an enterprise")
     bind.add_argument("credit_code")

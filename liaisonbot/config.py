@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     digest_time: str = Field(default="08:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     digest_grace_hours: float = Field(default=6, ge=0, le=24)
     digest_sweep_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    # Backups: a daily consistent copy of the database into `backup_dir` (none when unset),
+    # keeping the newest `backup_keep`, at `backup_time` (HH:MM in `tz`).
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, le=365)
+    backup_time: str = Field(default="03:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
     @field_validator("tz")
     @classmethod

@@ -79,3 +79,26 @@ def test_bad_input_exits_non_zero_with_one_line(
     assert main(argv) != 0
     err = capsys.readouterr().err
     assert reason in err and err.count("\n") == 1
+
+
+def test_backup_writes_a_checked_copy_that_restores(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "list.csv").write_text(CSV, encoding="utf-8")
+    assert main(["import", "enterprises", str(tmp_path / "list.csv")]) == 0
+    capsys.readouterr()
+
+    assert main(["backup", str(tmp_path / "backups" / "copy.db")]) == 0
+    out = capsys.readouterr().out
+    assert "backups/copy.db" in out and "integrity ok" in out
+    copy = tmp_path / "backups" / "copy.db"
+    assert query(copy, "SELECT name FROM enterprises") == [("闽江精密部件有限公司",)]
+
+
+def test_backup_to_an_unwritable_place_is_one_line(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a-file").write_text("x")
+    assert main(["backup", str(tmp_path / "a-file" / "copy.db")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("liaisonbot: could not write") and "\n" not in err
