@@ -96,8 +96,12 @@ class LiaisonApplication(Application):  # type: ignore[type-arg]
     """
 
     _high_water: int | None = None
-    _retry: set[int]
     _full_disk_told: bool = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._retry: set[int] = set()  # updates that met a busy database
+        self._hit_full: set[int] = set()  # updates that met a full disk
 
     async def process_update(self, update: object) -> None:
         deps: Deps | None = self.bot_data.get("deps")
@@ -111,8 +115,8 @@ class LiaisonApplication(Application):  # type: ignore[type-arg]
             log.info("update %s was handled before; skipped", update.update_id)
             return
         await super().process_update(update)
-        if update.update_id in self._retries():
-            self._retries().discard(update.update_id)
+        if update.update_id in self._retry:
+            self._retry.discard(update.update_id)
             self.create_task(self._again(update), update=update)
             return
         try:
@@ -121,6 +125,10 @@ class LiaisonApplication(Application):  # type: ignore[type-arg]
             if not (is_busy(exc) or is_disk_full(exc)):
                 raise
             log.warning("update %s handled but not marked: %s", update.update_id, exc)
+        else:
+            if update.update_id not in self._hit_full:
+                self._full_disk_told = False  # writes work again: a new episode is told anew
+            self._hit_full.discard(update.update_id)
         self._high_water = max(self._high_water, update.update_id)
 
     async def process_error(
@@ -130,19 +138,15 @@ class LiaisonApplication(Application):  # type: ignore[type-arg]
         job: Any = None,
         coroutine: Any = None,
     ) -> bool:
+        """A busy or full store stops the update's other handlers (returns True)."""
         if isinstance(update, Update) and is_busy(error):
             log.warning("update %s: database busy; handled again shortly", update.update_id)
-            self._retries().add(update.update_id)
-            return False
+            self._retry.add(update.update_id)
+            return True
         if isinstance(update, Update) and is_disk_full(error):
             await self._tell_disk_full(update)
-            return False
+            return True
         return await super().process_error(update, error, job, coroutine)
-
-    def _retries(self) -> set[int]:
-        if not hasattr(self, "_retry"):
-            self._retry = set()
-        return self._retry
 
     async def _again(self, update: Update) -> None:
         await asyncio.sleep(BUSY_RETRY_SECONDS)
@@ -152,6 +156,7 @@ class LiaisonApplication(Application):  # type: ignore[type-arg]
         """The sender is told nothing was saved; the admins once, until a write succeeds again."""
         deps: Deps = self.bot_data["deps"]
         log.error("update %s: disk full; nothing saved", update.update_id)
+        self._hit_full.add(update.update_id)
         message = update.effective_message
         lang = await _language_without_writes(deps, update)
         if message is not None:

@@ -21,8 +21,9 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 class Database:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = str(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
 
@@ -30,13 +31,13 @@ class Database:
         if self._conn is not None:
             return self
         conn = await aiosqlite.connect(
-            self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000
         )
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
         self._conn = conn
         if run_migrations:
             await migrate(conn)
