@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from handlers.i18n import LANGUAGES, catalogue
 from liaisonbot.domain import errors
 from liaisonbot.domain.codes import CodeProblem
+from liaisonbot.i18n import LANGUAGES, catalogue
 
 HANDLERS = Path(__file__).resolve().parents[1] / "handlers"
 

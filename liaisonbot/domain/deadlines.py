@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 from liaisonbot.domain.vocabulary import ReportState, Urgency
+from liaisonbot.domain.workflow import TICKING_STATES
 
 DUE_DAYS: dict[Urgency, int] = {Urgency.URGENT: 1, Urgency.HIGH: 3, Urgency.NORMAL: 7}
 MAX_EXTENSION_DAYS = 30
@@ -21,9 +22,7 @@ DUE_SOON_DAYS = 1  # 临期: at most this many working days left
 SUPERVISE_AFTER_DAYS = 5  # 督办: still open this many working days after the overdue reminder
 
 # States in which the clock runs (submitted has no due date yet; resolved waits on the reporter).
-TICKING = frozenset(
-    {ReportState.ACCEPTED, ReportState.IN_PROGRESS, ReportState.NEED_INFO, ReportState.ESCALATED}
-)
+TICKING = TICKING_STATES
 
 
 def calendar_known(day: date) -> bool:

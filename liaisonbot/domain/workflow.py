@@ -51,6 +51,15 @@ OPEN_STATES = frozenset(
 )
 # Open and still being worked on: not yet resolved and waiting for the enterprise's answer.
 WORKING_STATES = OPEN_STATES - {S.RESOLVED}
+# Being worked on with a due date: the clock runs (submitted has none yet; resolved waits on the
+# reporter).
+TICKING_STATES = WORKING_STATES - {S.SUBMITTED}
+# Dealt with: an outcome was given (resolved, perhaps confirmed).
+DONE_STATES = frozenset({S.RESOLVED, S.CLOSED})
+# Ended without an outcome of its own: refused or folded into another report.
+NOT_TAKEN_STATES = frozenset({S.REJECTED, S.MERGED})
+# Nothing more happens.
+FINAL_STATES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
 
 
 class Activity(StrEnum):
@@ -66,17 +75,15 @@ class Activity(StrEnum):
     ACKNOWLEDGE = "acknowledge"  # an official in the escalation group saw the item
 
 
-_WORKING = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED})
-
 # The states in which each activity is allowed.
 ACTIVITY_STATES: dict[Activity, frozenset[S]] = {
-    Activity.TAKE: _WORKING,
-    Activity.ASSIGN: _WORKING,
+    Activity.TAKE: WORKING_STATES,
+    Activity.ASSIGN: WORKING_STATES,
     Activity.NOTE: OPEN_STATES,
     Activity.PUBLIC_NOTE: OPEN_STATES,
-    Activity.RECATEGORIZE: _WORKING,
+    Activity.RECATEGORIZE: WORKING_STATES,
     Activity.LINK: OPEN_STATES,
-    Activity.EXTEND: frozenset({S.ACCEPTED, S.IN_PROGRESS, S.NEED_INFO, S.ESCALATED}),
+    Activity.EXTEND: TICKING_STATES,
     Activity.ACKNOWLEDGE: frozenset({S.ESCALATED}),
 }
 

@@ -21,13 +21,13 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from liaisonbot.clock import to_db
 from liaisonbot.read.digest.model import Digest
 from liaisonbot.read.digest.queries import build_digest
 from liaisonbot.read.digest.scope import DigestScope, Period, digest_period, is_digest_working_day
 from liaisonbot.services import subscriptions
 from liaisonbot.services.subscriptions import Subscription
-from liaisonbot.store import Database
+from liaisonbot.store import Database, UnitOfWork
+from liaisonbot.store.deliveries import DeliveryRepository
 
 log = logging.getLogger(__name__)
 
@@ -95,65 +95,38 @@ class RunReport:
 async def claim(db: Database, subscription_id: int, day: date, now: datetime) -> str | None:
     """Claim the day's delivery: 'sending' (send it all), 'message_sent' (send the ledger only),
     or None (done already, or another process holds a fresh claim)."""
-    async with db.transaction() as conn:
-        rows = list(
-            await conn.execute_fetchall(
-                "INSERT INTO digest_deliveries (subscription_id, digest_date, status, claimed_at)"
-                " VALUES (?, ?, 'sending', ?)"
-                " ON CONFLICT (subscription_id, digest_date) DO UPDATE"
-                " SET claimed_at = excluded.claimed_at"
-                " WHERE status IN ('sending', 'message_sent') AND claimed_at < ?"
-                " RETURNING status",
-                (subscription_id, day.isoformat(), to_db(now), to_db(now - STALE_CLAIM)),
-            )
-        )
-    return rows[0]["status"] if rows else None
+    async with UnitOfWork(db) as uow:
+        return await uow.deliveries.claim(subscription_id, day, now, now - STALE_CLAIM)
 
 
 async def mark_message_sent(
     db: Database, subscription_id: int, day: date, message_id: int, now: datetime
 ) -> None:
-    await db.write(
-        "UPDATE digest_deliveries SET status = 'message_sent', message_id = ?, claimed_at = ?"
-        " WHERE subscription_id = ? AND digest_date = ?",
-        (message_id, to_db(now), subscription_id, day.isoformat()),
-    )
+    async with db.autocommit() as conn:
+        await DeliveryRepository(conn).mark_message_sent(subscription_id, day, message_id, now)
 
 
 async def mark_done(
     db: Database, subscription_id: int, day: date, now: datetime, status: str = "sent"
 ) -> None:
-    await db.write(
-        "UPDATE digest_deliveries SET status = ?, sent_at = ?"
-        " WHERE subscription_id = ? AND digest_date = ?",
-        (status, to_db(now), subscription_id, day.isoformat()),
-    )
+    async with db.autocommit() as conn:
+        await DeliveryRepository(conn).mark_done(subscription_id, day, now, status)
 
 
 async def release(db: Database, subscription_id: int, day: date) -> None:
     """Nothing was sent: forget the claim so that the next run tries again."""
-    await db.write(
-        "DELETE FROM digest_deliveries WHERE subscription_id = ? AND digest_date = ?"
-        " AND status = 'sending'",
-        (subscription_id, day.isoformat()),
-    )
+    async with db.autocommit() as conn:
+        await DeliveryRepository(conn).release(subscription_id, day)
 
 
 async def release_part(db: Database, subscription_id: int, day: date) -> None:
     """The text went, the ledger did not: leave it for the next run, unclaimed."""
-    await db.write(
-        "UPDATE digest_deliveries SET claimed_at = '' WHERE subscription_id = ?"
-        " AND digest_date = ? AND status = 'message_sent'",
-        (subscription_id, day.isoformat()),
-    )
+    async with db.autocommit() as conn:
+        await DeliveryRepository(conn).release_part(subscription_id, day)
 
 
 async def delivered(db: Database, day: date) -> dict[int, str]:
-    rows = await db.fetch_all(
-        "SELECT subscription_id, status FROM digest_deliveries WHERE digest_date = ?",
-        (day.isoformat(),),
-    )
-    return {r["subscription_id"]: r["status"] for r in rows}
+    return await DeliveryRepository(db.conn).delivered(day)
 
 
 # -- what is due ---------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from liaisonbot.clock import to_db
 from liaisonbot.domain.access import covers, is_admin
 from liaisonbot.domain.codes import InvalidCode, validate_credit_code
 from liaisonbot.domain.errors import DomainError, NotAllowed, ReportNotFound
@@ -31,7 +30,8 @@ from liaisonbot.domain.models import Enterprise, ReportEvent, RoleGrant
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.store import Database, UnitOfWork
 from liaisonbot.store.enterprise_lists import EnterpriseListRepository
-from liaisonbot.store.enterprises import enterprise_from_row
+from liaisonbot.store.enterprises import EnterpriseRepository
+from liaisonbot.store.uploads import UploadRepository
 
 MAX_CANDIDATES = 200
 UPLOAD_TTL = timedelta(hours=24)
@@ -96,27 +96,19 @@ async def find_enterprises(db: Database, query: str) -> list[Enterprise]:
         code = validate_credit_code(text)
     except InvalidCode:
         code = None
+    repo = EnterpriseRepository(db.conn)  # reads: no transaction, as ever
     if code is not None:
-        row = await db.fetch_one("SELECT * FROM enterprises WHERE credit_code = ?", (code,))
-        return [enterprise_from_row(row)] if row else []
-    exact = await db.fetch_all("SELECT * FROM enterprises WHERE name = ? ORDER BY id", (text,))
+        one = await repo.by_credit_code(code)
+        return [one] if one else []
+    exact = await repo.named(text)
     if exact:
-        return [enterprise_from_row(r) for r in exact]
-    rows = await db.fetch_all(
-        "SELECT * FROM enterprises WHERE name LIKE ? ESCAPE '\\' ORDER BY length(name), id LIMIT ?",
-        (_like(text), MAX_CANDIDATES),
-    )
-    if not rows:
+        return exact
+    found = await repo.name_like(_like(text), MAX_CANDIDATES)
+    if not found:
         core = name_core(text)
         if not core:
             return []
-        rows = await db.fetch_all(
-            "SELECT * FROM enterprises"
-            " WHERE replace(replace(name, ' ', ''), '\u3000', '') LIKE ? ESCAPE '\\'"
-            " ORDER BY length(name), id LIMIT ?",
-            (_like(core), MAX_CANDIDATES),
-        )
-    found = [enterprise_from_row(r) for r in rows]
+        found = await repo.spaceless_name_like(_like(core), MAX_CANDIDATES)
     # One whose name reduces to the same core as the query is the one meant.
     same = [e for e in found if name_core(e.name) == name_core(text)]
     return same if len(same) == 1 else found
@@ -171,21 +163,7 @@ async def assign_officer(
             )
         previous = enterprise.liaison_officer_id
         if previous != officer_id:
-            conn = uow.enterprises.conn
-            await conn.execute(
-                "UPDATE enterprises SET liaison_officer_id = ?, updated_at = ? WHERE id = ?",
-                (officer_id, to_db(now), enterprise_id),
-            )
-            await conn.execute(
-                "INSERT INTO enterprise_changes (enterprise_id, import_id, field, old, new,"
-                " changed_at) VALUES (?, NULL, 'liaison_officer_id', ?, ?, ?)",
-                (
-                    enterprise_id,
-                    None if previous is None else str(previous),
-                    str(officer_id),
-                    to_db(now),
-                ),
-            )
+            await uow.enterprises.set_liaison_officer(enterprise_id, officer_id, previous, now)
         return Assigned(
             enterprise.model_copy(update={"liaison_officer_id": officer_id}),
             officer_id,
@@ -225,10 +203,7 @@ async def set_blocked_by(
             blocking = await uow.enterprises.get(blocking_id)
             if blocking is None:
                 raise ReportNotFound(number=report_id)
-        await uow.reports.conn.execute(
-            "UPDATE reports SET blocked_by_enterprise_id = ?, updated_at = ? WHERE id = ?",
-            (blocking_id, to_db(now), report_id),
-        )
+        await uow.reports.set_blocked_by(report_id, blocking_id, now)
         await uow.reports.add_event(
             ReportEvent(
                 report_id=report_id,
@@ -274,34 +249,26 @@ async def save_upload(
     """Keep a checked list until its admin decides; an older pending list of theirs is dropped."""
     token = secrets.token_urlsafe(9)
     async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE list_uploads SET status = 'superseded', decided_at = ?"
-            " WHERE user_id = ? AND status = 'pending'",
-            (to_db(now), user_id),
-        )
-        await conn.execute(
-            "INSERT INTO list_uploads (token, user_id, chat_id, file_name, content, can_apply,"
-            " can_apply_valid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                token,
-                user_id,
-                chat_id,
-                file_name,
-                content,
-                int(can_apply),
-                int(can_apply_valid),
-                to_db(now),
-            ),
+        await UploadRepository(conn).add(
+            token=token,
+            user_id=user_id,
+            chat_id=chat_id,
+            file_name=file_name,
+            content=content,
+            can_apply=can_apply,
+            can_apply_valid=can_apply_valid,
+            now=now,
         )
     return token
 
 
 async def set_upload_message(db: Database, token: str, message_id: int) -> None:
-    await db.write("UPDATE list_uploads SET message_id = ? WHERE token = ?", (message_id, token))
+    async with db.autocommit() as conn:
+        await UploadRepository(conn).set_message(token, message_id)
 
 
 async def upload(db: Database, token: str) -> Upload | None:
-    row = await db.fetch_one("SELECT * FROM list_uploads WHERE token = ?", (token,))
+    row = await UploadRepository(db.conn).get(token)
     if row is None:
         return None
     return Upload(
@@ -321,28 +288,17 @@ async def upload(db: Database, token: str) -> Upload | None:
 async def claim_upload(db: Database, token: str, user_id: int, now: datetime) -> bool:
     """Move a pending, unexpired list of this admin to 'applying'; False if another press won,
     it was decided already, or it expired."""
-    count = await db.write(
-        "UPDATE list_uploads SET status = 'applying' WHERE token = ? AND user_id = ?"
-        " AND status = 'pending' AND created_at >= ?",
-        (token, user_id, to_db(now - UPLOAD_TTL)),
-    )
-    return count == 1
+    async with db.autocommit() as conn:
+        return await UploadRepository(conn).claim(token, user_id, now - UPLOAD_TTL)
 
 
 async def finish_upload(
     db: Database, token: str, status: str, now: datetime, import_id: int | None = None
 ) -> None:
-    await db.write(
-        "UPDATE list_uploads SET status = ?, import_id = ?, decided_at = ?,"
-        " content = CASE WHEN ? = 'pending' THEN content ELSE x'' END WHERE token = ?",
-        (status, import_id, to_db(now), status, token),
-    )
+    async with db.autocommit() as conn:
+        await UploadRepository(conn).finish(token, status, now, import_id)
 
 
 async def cancel_upload(db: Database, token: str, user_id: int, now: datetime) -> bool:
-    count = await db.write(
-        "UPDATE list_uploads SET status = 'cancelled', decided_at = ?, content = x''"
-        " WHERE token = ? AND user_id = ? AND status = 'pending'",
-        (to_db(now), token, user_id),
-    )
-    return count == 1
+    async with db.autocommit() as conn:
+        return await UploadRepository(conn).cancel(token, user_id, now)

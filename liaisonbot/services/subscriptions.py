@@ -13,12 +13,13 @@ from datetime import datetime
 
 import aiosqlite
 
-from liaisonbot.clock import from_db, to_db
+from liaisonbot.clock import from_db
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.models import RoleGrant
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read.digest.scope import DigestScope
 from liaisonbot.store import Database, UnitOfWork
+from liaisonbot.store.subscriptions import SubscriptionRepository
 
 DEFAULT_TIME = "08:30"
 # 7:30, 07:30, 7：30 (full-width colon); 7点, 7点半, 7点30, 7点30分, 7点05分 (时 for 点 too).
@@ -149,35 +150,17 @@ async def subscribe(
                 raise NotEscalationGroup()
         elif chat_id != owner_id:
             raise NotOfficial()
-        conn = uow.people.conn
-        await conn.execute(
-            "INSERT INTO subscriptions (chat_id, owner_id, region_prefix, chains, at_time,"
-            " skip_empty, skip_non_working, active, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
-            " ON CONFLICT (chat_id, region_prefix, chains) DO UPDATE SET"
-            " owner_id = excluded.owner_id, at_time = excluded.at_time,"
-            " skip_empty = excluded.skip_empty, skip_non_working = excluded.skip_non_working,"
-            " active = 1, inactive_reason = NULL, updated_at = excluded.updated_at",
-            (
-                chat_id,
-                owner_id,
-                scope.region_prefix,
-                json.dumps(list(scope.chains), ensure_ascii=False),
-                at_time,
-                int(skip_empty),
-                int(skip_non_working),
-                to_db(now),
-                to_db(now),
-            ),
+        row = await uow.subscriptions.upsert(
+            chat_id=chat_id,
+            owner_id=owner_id,
+            region_prefix=scope.region_prefix,
+            chains=json.dumps(list(scope.chains), ensure_ascii=False),
+            at_time=at_time,
+            skip_empty=skip_empty,
+            skip_non_working=skip_non_working,
+            now=now,
         )
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT * FROM subscriptions WHERE chat_id = ? AND region_prefix = ?"
-                " AND chains = ?",
-                (chat_id, scope.region_prefix, json.dumps(list(scope.chains), ensure_ascii=False)),
-            )
-        )
-    return _row(rows[0])
+    return _row(row)
 
 
 def overlapping(
@@ -196,63 +179,40 @@ async def unsubscribe(
     db: Database, chat_id: int, now: datetime, subscription_id: int | None = None
 ) -> int:
     """Stop the chat's digests (one subscription, or all of them); the number stopped."""
-    sql = (
-        "UPDATE subscriptions SET active = 0, inactive_reason = 'unsubscribed', updated_at = ?"
-        " WHERE chat_id = ? AND active = 1"
-    )
-    params: list[object] = [to_db(now), chat_id]
-    if subscription_id is not None:
-        sql += " AND id = ?"
-        params.append(subscription_id)
-    async with db.transaction() as conn:
-        cursor = await conn.execute(sql, params)
-        return cursor.rowcount
+    async with UnitOfWork(db) as uow:
+        return await uow.subscriptions.unsubscribe(chat_id, now, subscription_id)
 
 
 async def deactivate(db: Database, subscription_id: int, reason: str, now: datetime) -> None:
     """The chat cannot be reached (blocked the bot, left the group)."""
-    await db.write(
-        "UPDATE subscriptions SET active = 0, inactive_reason = ?, updated_at = ? WHERE id = ?",
-        (reason, to_db(now), subscription_id),
-    )
+    async with db.autocommit() as conn:
+        await SubscriptionRepository(conn).deactivate(subscription_id, reason, now)
 
 
 async def move_chat(db: Database, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
     """A group became a supergroup: its subscriptions follow the new chat id."""
-    await db.write(
-        "UPDATE OR IGNORE subscriptions SET chat_id = ?, updated_at = ? WHERE chat_id = ?",
-        (new_chat_id, to_db(now), old_chat_id),
-    )
+    async with db.autocommit() as conn:
+        await SubscriptionRepository(conn).move_chat(old_chat_id, new_chat_id, now)
+
+
+def _reader(db: Database) -> SubscriptionRepository:
+    """Reads go straight to the connection, as ever: no transaction, no write lock."""
+    return SubscriptionRepository(db.conn)
 
 
 async def for_chat(db: Database, chat_id: int, *, active_only: bool = True) -> list[Subscription]:
-    rows = await db.fetch_all(
-        "SELECT * FROM subscriptions WHERE chat_id = ?"
-        + (" AND active = 1" if active_only else "")
-        + " ORDER BY id",
-        (chat_id,),
-    )
+    rows = await _reader(db).for_chat(chat_id, active_only=active_only)
     return [_row(r) for r in rows]
 
 
 async def get(db: Database, subscription_id: int) -> Subscription | None:
-    row = await db.fetch_one("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
+    row = await _reader(db).get(subscription_id)
     return _row(row) if row else None
 
 
 async def active(db: Database, at_time: str | None = None) -> list[Subscription]:
-    if at_time is None:
-        rows = await db.fetch_all("SELECT * FROM subscriptions WHERE active = 1 ORDER BY id")
-    else:
-        rows = await db.fetch_all(
-            "SELECT * FROM subscriptions WHERE active = 1 AND at_time = ? ORDER BY id",
-            (at_time,),
-        )
-    return [_row(r) for r in rows]
+    return [_row(r) for r in await _reader(db).active(at_time)]
 
 
 async def active_times(db: Database) -> list[str]:
-    rows = await db.fetch_all(
-        "SELECT DISTINCT at_time FROM subscriptions WHERE active = 1 ORDER BY at_time"
-    )
-    return [r["at_time"] for r in rows]
+    return await _reader(db).active_times()

@@ -74,6 +74,13 @@ class Database:
             else:
                 await conn.commit()
 
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection for statements each committed on its own, in turn with the
+        transactions (as `write`), for a repository to run one write through."""
+        async with self._write_lock:
+            yield self.conn
+
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         rows = list(await self.conn.execute_fetchall(sql, tuple(params)))
         return rows[0] if rows else None

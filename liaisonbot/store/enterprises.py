@@ -28,6 +28,49 @@ def enterprise_from_row(row: aiosqlite.Row) -> Enterprise:
 
 
 class EnterpriseRepository(Repository):
+    async def named(self, name: str) -> list[Enterprise]:
+        rows = await self._all("SELECT * FROM enterprises WHERE name = ? ORDER BY id", (name,))
+        return [enterprise_from_row(r) for r in rows]
+
+    async def name_like(self, pattern: str, limit: int) -> list[Enterprise]:
+        """Names matching a LIKE `pattern` (escaped with a backslash), shortest first."""
+        rows = await self._all(
+            "SELECT * FROM enterprises WHERE name LIKE ? ESCAPE '\\' ORDER BY length(name), id"
+            " LIMIT ?",
+            (pattern, limit),
+        )
+        return [enterprise_from_row(r) for r in rows]
+
+    async def spaceless_name_like(self, pattern: str, limit: int) -> list[Enterprise]:
+        """As `name_like`, on the names without spaces (ASCII and ideographic)."""
+        rows = await self._all(
+            "SELECT * FROM enterprises"
+            " WHERE replace(replace(name, ' ', ''), '\u3000', '') LIKE ? ESCAPE '\\'"
+            " ORDER BY length(name), id LIMIT ?",
+            (pattern, limit),
+        )
+        return [enterprise_from_row(r) for r in rows]
+
+    async def set_liaison_officer(
+        self, enterprise_id: int, officer_id: int, previous_id: int | None, now: datetime
+    ) -> None:
+        """The new one-to-one officer, with the change recorded (no import) in
+        `enterprise_changes`."""
+        await self._count(
+            "UPDATE enterprises SET liaison_officer_id = ?, updated_at = ? WHERE id = ?",
+            (officer_id, to_db(now), enterprise_id),
+        )
+        await self._count(
+            "INSERT INTO enterprise_changes (enterprise_id, import_id, field, old, new,"
+            " changed_at) VALUES (?, NULL, 'liaison_officer_id', ?, ?, ?)",
+            (
+                enterprise_id,
+                None if previous_id is None else str(previous_id),
+                str(officer_id),
+                to_db(now),
+            ),
+        )
+
     async def get(self, enterprise_id: int) -> Enterprise | None:
         row = await self._one("SELECT * FROM enterprises WHERE id = ?", (enterprise_id,))
         return enterprise_from_row(row) if row else None

@@ -117,6 +117,12 @@ class ReportRepository(Repository):
         )
         return tuple(Attachment(**dict(r)) for r in rows)
 
+    async def set_blocked_by(self, report_id: int, blocking_id: int | None, now: datetime) -> None:
+        await self._count(
+            "UPDATE reports SET blocked_by_enterprise_id = ?, updated_at = ? WHERE id = ?",
+            (blocking_id, to_db(now), report_id),
+        )
+
     async def add_event(self, event: ReportEvent) -> None:
         await self._run(
             "INSERT INTO report_events (report_id, actor_id, at, action, from_state, to_state,"

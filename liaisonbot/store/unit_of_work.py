@@ -8,10 +8,12 @@ from types import TracebackType
 import aiosqlite
 
 from liaisonbot.store.database import Database
+from liaisonbot.store.deliveries import DeliveryRepository
 from liaisonbot.store.drafts import DraftRepository
 from liaisonbot.store.enterprises import EnterpriseRepository
 from liaisonbot.store.people import PeopleRepository
 from liaisonbot.store.reports import ReportRepository, TriageRepository
+from liaisonbot.store.subscriptions import SubscriptionRepository
 
 
 class UnitOfWork:
@@ -22,6 +24,8 @@ class UnitOfWork:
     reports: ReportRepository
     triage: TriageRepository
     drafts: DraftRepository
+    subscriptions: SubscriptionRepository
+    deliveries: DeliveryRepository
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -35,6 +39,8 @@ class UnitOfWork:
         self.reports = ReportRepository(conn)
         self.triage = TriageRepository(conn)
         self.drafts = DraftRepository(conn)
+        self.subscriptions = SubscriptionRepository(conn)
+        self.deliveries = DeliveryRepository(conn)
         return self
 
     async def __aexit__(

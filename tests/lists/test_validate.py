@@ -12,8 +12,8 @@ from stdnum.cn import uscc
 
 from liaisonbot.domain.vocabulary import Tier
 from liaisonbot.files import list_headers as h
+from liaisonbot.services.enterprise_import.row_error import ROW_ERROR_CODES as MESSAGES
 from liaisonbot.services.enterprise_import.validate import (
-    MESSAGES,
     EnterpriseRow,
     RowError,
     _fast_valid,

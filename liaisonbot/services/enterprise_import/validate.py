@@ -2,17 +2,14 @@
 
 Checks that need only the row live here (`parse_row`); checks across rows and against the database
 (duplicates, references to leading enterprises, @usernames) are the importer's. Every problem is a
-`RowError` with a stable `code` and `params`; `RowError.message(lang)` says it in Chinese (default)
-or English for the command line and the chat.
+`RowError` (row_error.py) with a stable `code` and `params`; the sentences are in the catalogues.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 from typing import Any, Literal, Protocol
@@ -26,147 +23,11 @@ from liaisonbot.domain.codes import CodeProblem, InvalidCode, region_name, valid
 from liaisonbot.domain.limits import LIMITS
 from liaisonbot.domain.vocabulary import Tier
 from liaisonbot.files import list_headers as h
+from liaisonbot.services.enterprise_import.row_error import RowError
 
 SIZE_LIMIT = 20
 MAX_LEADING = 50
 MAX_CONTACTS = 50
-
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """A problem with one row (or with the file, row 0 / the header row). Stable `code`."""
-
-    row: int
-    code: str
-    field: str | None = None
-    params: dict[str, Any] = dataclasses.field(default_factory=dict)
-    severity: Severity = "error"
-
-    def message(self, lang: str = "zh") -> str:
-        """The reason, in Chinese (default) or English."""
-        zh, en = MESSAGES.get(self.code, ("{code}", "{code}"))
-        template = en if lang == "en" else zh
-        params = {k: _show(v, lang) for k, v in self.params.items()}
-        return template.format_map(_Defaults(code=self.code, **params))
-
-    def line(self, lang: str = "zh") -> str:
-        """Where and why: `第 5 行（统一社会信用代码）：…` / `row 5 (credit code): …`."""
-        en = lang == "en"
-        where = ""
-        if self.row > 0:
-            where = f"row {self.row}" if en else f"第 {self.row} 行"
-        if self.field:
-            label = h.field_label(self.field, lang)
-            where = f"{where} ({label})" if en else f"{where}（{label}）"
-        if not where:
-            return self.message(lang)
-        return f"{where.strip()}{': ' if en else '：'}{self.message(lang)}"
-
-
-class _Defaults(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _show(value: Any, lang: str) -> str:
-    if isinstance(value, (list, tuple)):
-        return (
-            ", ".join(_show(v, lang) for v in value)
-            if lang == "en"
-            else "、".join(_show(v, lang) for v in value)
-        )
-    if isinstance(value, str) and value in h.LABELS:
-        return h.field_label(value, lang)
-    return str(value)
-
-
-# code → (中文, English). Placeholders are filled from RowError.params.
-MESSAGES: dict[str, tuple[str, str]] = {
-    # the file
-    "file_not_found": ("找不到文件 {path}", "file not found: {path}"),
-    "unsupported_format": (
-        "不支持的文件格式 {suffix}（请使用 .xlsx 或 .csv）",
-        "unsupported file format {suffix} (use .xlsx or .csv)",
-    ),
-    "unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
-    "no_header": (
-        "未找到表头行（需包含 企业名称、统一社会信用代码、地区代码 等列）",
-        "no header row found (expected columns such as name, credit_code, region_code)",
-    ),
-    "missing_column": ("缺少必需的列「{column}」", "required column '{column}' is missing"),
-    "duplicate_column": (
-        "列「{column}」出现了不止一次",
-        "column '{column}' appears more than once",
-    ),
-    "unknown_columns": ("以下列无法识别，已忽略：{columns}", "unknown columns ignored: {columns}"),
-    "no_rows": ("文件中没有企业数据", "the file has no enterprise rows"),
-    # one cell
-    "required": ("不能为空", "must not be empty"),
-    "too_long": (
-        "过长（最多 {limit} 个字符，实际 {length}）",
-        "too long (at most {limit} characters, got {length})",
-    ),
-    "credit_code_length": ("「{value}」长度不是 18 位", "'{value}' is not 18 characters long"),
-    "credit_code_format": ("「{value}」格式不正确", "'{value}' is not a well-formed credit code"),
-    "credit_code_checksum": ("「{value}」校验位错误", "'{value}' has a wrong check character"),
-    "region_code": (
-        "「{value}」不是有效的行政区划代码（2、4 或 6 位）",
-        "'{value}' is not a known division code (2, 4 or 6 digits)",
-    ),
-    "tier": (
-        "「{value}」无法识别（可填 龙头、核心配套、其他）",
-        "'{value}' is not a tier (LEADING, CORE_SUPPLIER, OTHER)",
-    ),
-    "relation": (
-        "「{value}」无法识别（可填 上游、下游）",
-        "'{value}' is not a relation (UPSTREAM or DOWNSTREAM)",
-    ),
-    "specialized": ("「{value}」无法识别（可填 是、否）", "'{value}' is not yes or no"),
-    "leading_code": (
-        "「{value}」不是有效的统一社会信用代码",
-        "'{value}' is not a valid credit code",
-    ),
-    "too_many": ("最多 {limit} 个", "at most {limit}"),
-    "liaison_invalid": (
-        "「{value}」不是 Telegram 用户 ID 或 @用户名",
-        "'{value}' is not a Telegram user id or @username",
-    ),
-    "contact_invalid": (
-        "「{value}」不是 Telegram 用户 ID 或 @用户名",
-        "'{value}' is not a Telegram user id or @username",
-    ),
-    # across rows and against the database
-    "duplicate_credit_code": (
-        "与第 {first_row} 行的统一社会信用代码 {value} 重复",
-        "credit code {value} already appears in row {first_row}",
-    ),
-    "leading_self": ("企业不能配套自身", "an enterprise cannot supply itself"),
-    "unknown_leading": (
-        "龙头企业 {value} 既不在本文件中，也未登记",
-        "leading enterprise {value} is neither in this file nor registered",
-    ),
-    "leading_invalid_row": (
-        "龙头企业 {value} 所在的第 {ref_row} 行有错误",
-        "leading enterprise {value} is in row {ref_row}, which has errors",
-    ),
-    "unknown_liaison": (
-        "用户 {value} 尚未使用过本机器人，无法识别；请填写数字 ID，或请其先向机器人发送 /start",
-        "user {value} is not known to the bot; give the numeric id, or ask them to /start the bot",
-    ),
-    "contact_twice": (
-        "联系人 {value} 已在第 {first_row} 行绑定到其他企业",
-        "contact {value} is already bound to another enterprise in row {first_row}",
-    ),
-    # warnings
-    "not_leading": ("{value} 的企业类型不是龙头", "{value} is not a leading enterprise"),
-    "contact_moved": (
-        "联系人 {value} 原绑定 {old}，将改绑到本企业",
-        "contact {value} was bound to {old} and will be moved here",
-    ),
-    "no_liaison": ("未指定一对一联络员", "no liaison officer assigned"),
-}
 
 
 @pydantic_dataclass(frozen=True, slots=True)

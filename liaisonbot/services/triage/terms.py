@@ -1,0 +1,120 @@
+"""The vocabulary of triage: seats, outcomes, answers, refusals and the `Change` a use case
+returns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from liaisonbot.domain.errors import DomainError
+from liaisonbot.domain.vocabulary import ReportState, Role
+from liaisonbot.domain.workflow import Action, Activity
+
+
+class AlreadyAcknowledged(DomainError):
+    """已阅 pressed again by someone who has already acknowledged the item."""
+
+    code = "already_acknowledged"
+    sentence = "report No. {number} was acknowledged already"
+
+
+class SameCategory(DomainError):
+    """改类别 to the category the report already has."""
+
+    code = "same_category"
+    sentence = "report No. {number} is in that category already"
+
+
+class NotAssignee(DomainError):
+    """签收 by someone other than the assignee: they take it (认领) first."""
+
+    code = "not_assignee"
+    sentence = "only the assignee may start work on report No. {number}; take it first"
+
+
+class Seat(StrEnum):
+    GROUP = "group"
+    ESCALATION = "escalation"
+
+
+class Outcome(StrEnum):
+    SOLVED = "SOLVED"
+    PARTLY = "PARTLY"
+    CANNOT = "CANNOT"
+
+
+def resolution_note(outcome: Outcome, text: str, policies: str) -> str:
+    """How a resolution is written in the event log: `[PARTLY] text | policies`."""
+    return f"[{outcome.value}] {text}" + (f" | {policies}" if policies else "")
+
+
+_RESOLUTION = re.compile(r"^\[(SOLVED|PARTLY|CANNOT)\] (.*?)(?: \| (.*))?$", re.DOTALL)
+
+
+def parse_resolution_note(note: str) -> tuple[Outcome, str, str] | None:
+    """The outcome, text and policies of a resolution event's note, to show them in words."""
+    match = _RESOLUTION.match(note)
+    if match is None:
+        return None
+    return Outcome(match.group(1)), match.group(2), match.group(3) or ""
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "SATISFIED"  # 满意
+    BASIC = "BASIC"  # 基本满意
+    UNSATISFIED = "UNSATISFIED"  # 不满意
+    TIMEOUT = "TIMEOUT"  # no answer in time: closed automatically
+
+
+SEAT_ROLES: dict[Seat, tuple[Role, ...]] = {
+    Seat.GROUP: (Role.OFFICER,),
+    Seat.ESCALATION: (Role.OFFICIAL,),
+}
+
+# What the reporter is told about (DESIGN: every change that concerns them).
+REPORTER_NOTICES = frozenset(
+    {
+        Action.ACCEPT,
+        Action.RETURN,
+        Action.RESOLVE,
+        Action.REJECT,
+        Action.MERGE,
+        Action.REOPEN,
+        Action.CONFIRM,
+        Action.AUTO_CLOSE,
+        Activity.RECATEGORIZE,
+        Activity.PUBLIC_NOTE,
+    }
+)
+
+# What the enterprise's own view of the timeline leaves out: internal steps entirely, and the
+# text of internal reasons.
+INTERNAL_STEPS = frozenset(
+    {Activity.NOTE, Activity.TAKE, Activity.ASSIGN, Activity.LINK, Activity.ACKNOWLEDGE}
+)
+INTERNAL_TEXT = frozenset({Action.ESCALATE, Action.SEND_BACK, Activity.EXTEND})
+
+DEFAULT_CONFIRM_TIMEOUT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a use case did; the handlers refresh cards and tell people from it."""
+
+    report_id: int
+    action: str
+    actor_id: int | None
+    from_state: ReportState
+    to_state: ReportState
+    note: str = ""
+    public: bool = False  # a note the reporter is told about
+    details: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def moved(self) -> bool:
+        return self.from_state != self.to_state
+
+    @property
+    def tell_reporter(self) -> bool:
+        return self.action in REPORTER_NOTICES
