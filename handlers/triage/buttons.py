@@ -171,7 +171,8 @@ QUESTIONS: dict[Verb, tuple[str, Action | Activity]] = {
 
 
 async def on_question_pressed(p: Press) -> None:
-    """退回, 上报, 驳回, 合并, 指派, 关联, 延期, 备注, 公开备注, 退回经办: ask for the words."""
+    """Return, escalate, reject, merge, assign, link, extend, (public) note, send back: the
+    presser is asked for the words (a reason, a number, a person, the note)."""
     await _ask_for_text(p)
 
 

@@ -153,6 +153,8 @@ def triage_lines(
 
 
 async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
+    """Edit the report's cards (group and escalation) to its current state; a chat that became
+    a supergroup is followed, an unchanged card is not an error."""
     report = await views.report(d.db, report_id)
     info = await views.triage_info(d.db, report_id)
     if report is None or info is None:

@@ -63,6 +63,7 @@ STATE_CODES: dict[ReportState, str] = {
     ReportState.MERGED: "mer",
 }
 _CODE_STATES = {code: state for state, code in STATE_CODES.items()}
+_VERBS = frozenset(Verb)
 
 
 class Pressed(NamedTuple):
@@ -87,6 +88,6 @@ def parse_triage_data(data: str | None) -> Pressed | None:
     if len(parts) != 5 or parts[0] != PREFIX or not parts[1].isdigit():
         return None
     state = _CODE_STATES.get(parts[3])
-    if state is None or parts[2] not in set(Verb):
+    if state is None or parts[2] not in _VERBS:
         return None
     return Pressed(int(parts[1]), Verb(parts[2]), state, parts[4])
