@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from handlers import private_text
 from handlers.common import Deps, remember_user
 from handlers.digest import commands as digest
 from handlers.digest import jobs as digest_jobs
@@ -36,10 +37,11 @@ from handlers.directory import lists as list_upload
 from handlers.i18n import LANGUAGES, t
 from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
 from handlers.people import groups, invite, my_reports, start
+from handlers.people import help as help_commands
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting.delivery import deliver_pending
-from handlers.triage import buttons as triage
+from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
 from handlers.update_order import PerChatUpdateProcessor
@@ -126,15 +128,23 @@ def build_application(
 
 
 def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Every handler, by journey. All are in group 0, where PTB runs the first that matches: the
+    order matters where filters overlap (a document: a list before a report's attachment)."""
     new_message = filters.UpdateType.MESSAGE  # edited messages never file anything
     private = filters.ChatType.PRIVATE
+    text = filters.TEXT & ~filters.COMMAND
 
     application.add_handler(TypeHandler(Update, remember_user), group=-1)
     application.add_handlers(
         [
+            # people: /start (deep links), /help, /lang, invitations, /my and /show
             CommandHandler("start", start.start, filters=new_message & private),
-            CommandHandler("help", start.help_command, filters=new_message),
-            CommandHandler("lang", start.lang_command, filters=new_message),
+            CommandHandler("help", help_commands.help_command, filters=new_message),
+            CommandHandler("lang", help_commands.lang_command, filters=new_message),
+            CommandHandler("invite", invite.invite, filters=new_message),
+            CommandHandler("my", my_reports.my_reports, filters=new_message),
+            CommandHandler("show", my_reports.show_report, filters=new_message),
+            # reporting: /report in one line or as the guided dialog (its buttons, /cancel)
             CommandHandler("report", report_command.report_command, filters=new_message),
             CommandHandler(
                 "report",
@@ -142,40 +152,36 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
                 filters=filters.UpdateType.EDITED_MESSAGE,
             ),
             CommandHandler("cancel", report_dialog.cancel, filters=new_message & private),
-            CommandHandler("my", my_reports.my_reports, filters=new_message),
-            CommandHandler("show", my_reports.show_report, filters=new_message),
-            CommandHandler("invite", invite.invite, filters=new_message),
+            CallbackQueryHandler(report_dialog.on_draft_button_pressed, pattern=r"^d\|"),
             # the daily digest: subscriptions and the digest on demand
             CommandHandler("subscribe", digest.subscribe_command, filters=new_message),
             CommandHandler("unsubscribe", digest.unsubscribe_command, filters=new_message),
             CommandHandler("subscriptions", digest.subscriptions_command, filters=new_message),
             CommandHandler("digest", digest.digest_command, filters=new_message),
-            CallbackQueryHandler(digest.on_button, pattern=r"^ds\|"),
-            # enterprises, the industry chain, lists sent in the chat and exports
+            CallbackQueryHandler(digest.on_subscription_button_pressed, pattern=r"^ds\|"),
+            # directory: enterprises, the industry chain, the group's queue, exports
             CommandHandler("enterprise", enterprises.enterprise_command, filters=new_message),
             CommandHandler("chain", enterprises.chain_command, filters=new_message),
             CommandHandler("assign", enterprises.assign_command, filters=new_message),
             CommandHandler("blockedby", enterprises.blockedby_command, filters=new_message),
-            CommandHandler("export", export_chat.export_command, filters=new_message),
-            CallbackQueryHandler(enterprises.on_button, pattern=r"^en\|"),
-            CallbackQueryHandler(list_upload.on_button, pattern=r"^lu\|"),
-            CallbackQueryHandler(report_dialog.on_button, pattern=r"^d\|"),
-            # triage: card buttons, answers to the bot's questions, groups and roles
-            CallbackQueryHandler(triage.on_button, pattern=r"^t\|"),
-            MessageHandler(
-                new_message & filters.REPLY & filters.TEXT & ~filters.COMMAND,
-                triage_prompts.on_reply,
-            ),
+            CallbackQueryHandler(enterprises.on_enterprise_picked, pattern=r"^en\|"),
             CommandHandler("queue", queue.queue_command, filters=new_message),
+            CommandHandler("export", export_chat.export_command, filters=new_message),
+            CallbackQueryHandler(list_upload.on_list_import_choice_pressed, pattern=r"^lu\|"),
+            # triage: card buttons; in groups, answers to the bot's questions and notes on cards
+            CallbackQueryHandler(triage_buttons.on_triage_button_pressed, pattern=r"^t\|"),
+            MessageHandler(
+                new_message & ~private & filters.REPLY & text, triage_prompts.on_group_reply
+            ),
+            # groups and roles
             CommandHandler("bindgroup", groups.bindgroup, filters=new_message),
             CommandHandler("grant", groups.grant, filters=new_message),
             CommandHandler("revoke", groups.revoke, filters=new_message),
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate),
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
-            MessageHandler(
-                new_message & private & filters.TEXT & ~filters.COMMAND, report_dialog.on_text
-            ),
-            # a list from an admin, else an attachment of the report dialog
+            # the private chat: text answers a question of the bot or the report dialog
+            MessageHandler(new_message & private & text, private_text.on_private_text),
+            # a document: a list from an admin, else an attachment of the report dialog
             MessageHandler(new_message & private & filters.Document.ALL, list_upload.on_document),
             MessageHandler(
                 new_message & private & (filters.PHOTO | filters.Document.ALL),

@@ -26,7 +26,7 @@ def used_keys() -> set[str]:
         if isinstance(cls, type) and issubclass(cls, errors.DomainError) and cls.code != "error"
     }
     from handlers.app import GROUP_COMMANDS, PRIVATE_COMMANDS
-    from handlers.keyboards import EDITABLE_FIELDS
+    from handlers.reporting.keyboards import EDITABLE_FIELDS
 
     keys |= {f"command.{c}" for c in (*PRIVATE_COMMANDS, *GROUP_COMMANDS)}
     keys |= {f"fieldname.{f}" for f in EDITABLE_FIELDS}
@@ -53,8 +53,8 @@ def test_catalogues_agree_on_keys_and_placeholders() -> None:
 def composed_keys() -> set[str]:
     """Keys the handlers build from a prefix and a value (`t(lang, f"triage.btn_{verb}")`), which
     `used_keys` cannot see: one per value the code can produce."""
-    from handlers import keyboards
-    from handlers.triage.buttons import PROMPT_VERBS
+    from handlers.triage import keyboards
+    from handlers.triage.buttons import QUESTIONS as PROMPT_VERBS
     from liaisonbot.domain.workflow import Action, Activity
     from liaisonbot.files.ledger import WARNING_LABELS
     from liaisonbot.services.reminders import Kind

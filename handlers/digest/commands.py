@@ -256,7 +256,9 @@ def _chain_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_subscription_button_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> None:
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     assert query is not None and user is not None and chat is not None
     parsed = _parse(query.data or "")

@@ -8,12 +8,14 @@ Several matches for a name answer with a short list and a button per enterprise
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import rendering
 from handlers.common import deps, language
+from handlers.directory import render
 from handlers.i18n import t
 from handlers.refusals import domain_refusal
 from liaisonbot.domain.access import can_view_enterprise, covers, is_admin
@@ -59,7 +61,7 @@ async def _find_one(
     found = _visible(viewer, await service.find_enterprises(d.db, query))
     if not found:
         await message.reply_text(
-            t(lang, "ent.not_found", query=rendering.escape(query)), parse_mode=ParseMode.HTML
+            t(lang, "ent.not_found", query=escape(query)), parse_mode=ParseMode.HTML
         )
         return None
     if len(found) == 1:
@@ -72,7 +74,7 @@ async def _find_one(
         ]
     )
     await message.reply_text(
-        rendering.enterprise_choices(
+        render.enterprise_choices(
             found,
             lang,
             shown=MAX_CHOICES,
@@ -90,7 +92,7 @@ async def _show_enterprise(
     d = deps(context)
     detail = await enterprise_views.detail(d.db, e)
     await message.reply_text(
-        rendering.enterprise_card(detail, lang, d.settings.zone, internal=_internal(viewer, e)),
+        render.enterprise_card(detail, lang, d.settings.zone, internal=_internal(viewer, e)),
         parse_mode=ParseMode.HTML,
     )
 
@@ -102,7 +104,7 @@ async def _show_chain(
     suppliers = await enterprise_views.chain(deps(context).db, e.id)
     visible = [s for s in suppliers if _internal(viewer, s.enterprise)]
     await message.reply_text(
-        rendering.chain_view(e, visible, len(suppliers) - len(visible), lang),
+        render.chain_view(e, visible, len(suppliers) - len(visible), lang),
         parse_mode=ParseMode.HTML,
     )
 
@@ -154,7 +156,7 @@ async def chain_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _show_chain(message, context, viewer, found, lang)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_enterprise_picked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A pick from the list of matches: `en|e|<id>` shows the enterprise, `en|c|<id>` its chain."""
     query = update.callback_query
     user = update.effective_user
@@ -193,16 +195,16 @@ async def _one_for_command(
     found = await service.find_enterprises(d.db, query)
     if not found:
         await message.reply_text(
-            t(lang, "ent.not_found", query=rendering.escape(query)), parse_mode=ParseMode.HTML
+            t(lang, "ent.not_found", query=escape(query)), parse_mode=ParseMode.HTML
         )
         return None
     if len(found) > 1:
         await message.reply_text(
-            rendering.enterprise_choices(
+            render.enterprise_choices(
                 found,
                 lang,
                 shown=MAX_CHOICES,
-                head=t(lang, "ent.ambiguous", query=rendering.escape(query)),
+                head=t(lang, "ent.ambiguous", query=escape(query)),
             ),
             parse_mode=ParseMode.HTML,
         )
@@ -239,10 +241,8 @@ async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     except DomainError as exc:
         await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
         return
-    officer = rendering.escape(
-        await enterprise_views.person_name(d.db, officer_id) or str(officer_id)
-    )
-    name = rendering.escape(enterprise.name)
+    officer = escape(await enterprise_views.person_name(d.db, officer_id) or str(officer_id))
+    name = escape(enterprise.name)
     key = "assign.unchanged" if done.previous_id == officer_id else "assign.done"
     lines = [t(lang, key, officer=officer, enterprise=name)]
     if done.granted:
@@ -250,9 +250,9 @@ async def assign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             t(
                 lang,
                 "assign.granted",
-                region=rendering.escape(region_name(enterprise.region_code) or "")
+                region=escape(region_name(enterprise.region_code) or "")
                 + f" {enterprise.region_code}",
-                chain=rendering.escape(enterprise.chain or t(lang, "export.scope_all")),
+                chain=escape(enterprise.chain or t(lang, "export.scope_all")),
             )
         )
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
@@ -297,8 +297,8 @@ async def blockedby_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             lang,
             "blockedby.set",
             number=done.report_id,
-            enterprise=rendering.escape(done.enterprise.name),
-            blocking=rendering.escape(done.blocked_by.name),
+            enterprise=escape(done.enterprise.name),
+            blocking=escape(done.blocked_by.name),
         ),
         parse_mode=ParseMode.HTML,
     )

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import tempfile
+from html import escape
 from pathlib import Path
 
 from telegram import InputFile, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import rendering
 from handlers.common import deps, language
 from handlers.i18n import t
 from liaisonbot.domain.models import RoleGrant
@@ -108,7 +108,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 t(
                     lang,
                     "export.bad_scope",
-                    scope=rendering.escape(_scope_label(region, chain, lang)),
+                    scope=escape(_scope_label(region, chain, lang)),
                 ),
                 parse_mode=ParseMode.HTML,
             )

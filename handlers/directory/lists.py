@@ -13,6 +13,7 @@ A document while the report dialog waits for attachments is an attachment, whate
 from __future__ import annotations
 
 import tempfile
+from html import escape
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -20,7 +21,6 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from handlers import rendering
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.reporting import dialog as report_dialog
@@ -76,7 +76,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     lang = await language(context, user)
     if suffix not in LIST_SUFFIXES:
         await message.reply_text(
-            t(lang, "lists.wrong_type", name=rendering.escape(name)), parse_mode=ParseMode.HTML
+            t(lang, "lists.wrong_type", name=escape(name)), parse_mode=ParseMode.HTML
         )
         return
     if document.file_size is not None and document.file_size > MAX_DOWNLOAD:
@@ -126,7 +126,7 @@ async def _check(
     valid_rows = result.total - result.invalid
     can_apply = result.ok and result.total > 0
     can_apply_valid = not result.ok and valid_rows > 0
-    text = rendering.escape(summary)
+    text = escape(summary)
     if not (can_apply or can_apply_valid):
         await message.reply_text(
             text + "\n\n" + t(lang, "lists.cannot_apply"), parse_mode=ParseMode.HTML
@@ -162,7 +162,7 @@ async def _check(
     await service.set_upload_message(d.db, token, sent.message_id)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_list_import_choice_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     user = update.effective_user
     assert query is not None and user is not None
@@ -210,13 +210,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise
     if not result.applied:
         await service.finish_upload(d.db, token, "failed", d.now())
-        text = rendering.escape(result.render(lang, max_items=15, max_chars=TEXT_LIMIT - 200))
+        text = escape(result.render(lang, max_items=15, max_chars=TEXT_LIMIT - 200))
         await _close(query.message, text + "\n\n" + t(lang, "lists.failed"))
         return
     await service.finish_upload(d.db, token, "applied", d.now(), result.import_id)
     await _close(
         query.message,
-        rendering.escape(result.render(lang, max_items=15, max_chars=TEXT_LIMIT - 8)),
+        escape(result.render(lang, max_items=15, max_chars=TEXT_LIMIT - 8)),
     )
 
 

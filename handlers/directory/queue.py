@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import rendering
 from handlers.common import deps, language
 from handlers.i18n import t
+from handlers.rendering import label, local_time
+from handlers.triage.cards import deadline_mark
 from liaisonbot.domain import deadlines
 from liaisonbot.domain.access import covers, is_admin
 from liaisonbot.domain.vocabulary import Category, Role
 from liaisonbot.read import reports as views
+from liaisonbot.read.reports import QueueItem
 
 QUEUE_LIMIT = 40
 
@@ -69,6 +75,34 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
     visible.sort(key=order)
     await message.reply_text(
-        rendering.queue(visible[:QUEUE_LIMIT], message.chat.title or "", lang, zone, now),
+        queue_text(visible[:QUEUE_LIMIT], message.chat.title or "", lang, zone, now),
         parse_mode=ParseMode.HTML,
     )
+
+
+def queue_text(items: list[QueueItem], title: str, lang: str, zone: ZoneInfo, now: datetime) -> str:
+    """The open reports, one line each, with their 临期 / 超期 / 督办 mark."""
+    if not items:
+        return t(lang, "queue.empty")
+    lines = [t(lang, "queue.head", title=escape(title), count=len(items))]
+    for item in items:
+        mark = ""
+        if item.due_at is not None:
+            mark = deadline_mark(
+                deadlines.flags(item.state, item.due_at, now, zone),
+                lang,
+            )
+        lines.append(
+            t(
+                lang,
+                "queue.item",
+                number=item.id,
+                state=label(item.state, lang),
+                category=escape(item.category),
+                enterprise=escape(item.enterprise),
+                title=escape(item.title),
+                due=local_time(item.due_at, zone),
+                mark=mark,
+            )
+        )
+    return "\n".join(lines)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 from telegram.helpers import create_deep_linked_url
 
-from handlers import rendering
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.refusals import code_refusal, domain_refusal
@@ -43,8 +43,8 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         t(
             lang,
             "invite.created",
-            enterprise=rendering.escape(enterprise.name),
-            link=rendering.escape(link),
+            enterprise=escape(enterprise.name),
+            link=escape(link),
             hours=d.settings.invite_ttl_hours,
         ),
         parse_mode=ParseMode.HTML,

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import rendering
 from handlers.common import deps, language
 from handlers.i18n import t
+from handlers.rendering import action_label, label, local_time
+from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
-from liaisonbot.domain.models import Attachment
+from liaisonbot.domain.models import Attachment, Enterprise, Report, ReportEvent
+from liaisonbot.domain.vocabulary import Category, Scope, Urgency
 from liaisonbot.read import enterprises as enterprise_views
 from liaisonbot.read import reports as views
+from liaisonbot.read.reports import ReportListItem, TriageInfo
+from liaisonbot.services.triage import (
+    INTERNAL_STEPS,
+    INTERNAL_TEXT,
+    Satisfaction,
+    parse_resolution_note,
+)
 
 
 async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -29,7 +42,7 @@ async def my_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     assert enterprise is not None
     items = await views.enterprise_reports(d.db, viewer.contact_enterprise_id)
     await message.reply_text(
-        rendering.report_list(items, enterprise, lang, d.settings.zone), parse_mode=ParseMode.HTML
+        report_list(items, enterprise, lang, d.settings.zone), parse_mode=ParseMode.HTML
     )
 
 
@@ -63,7 +76,7 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         }
     names = await views.user_names(d.db, people)
     blocking = await enterprise_views.blocked_by(d.db, report.id)
-    text = rendering.report_detail(
+    text = report_detail(
         report,
         enterprise,
         events,
@@ -73,7 +86,7 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         internal=internal,
         info=await views.triage_info(d.db, report.id),
         now=d.now(),
-        after_card=(rendering.blocked_by_line(blocking, lang),) if blocking is not None else (),
+        after_card=(blocked_by_line(blocking, lang),) if blocking is not None else (),
     )
     await message.reply_text(text, parse_mode=ParseMode.HTML)
     await _send_attachments(message, report.content.attachments, report.id, lang)
@@ -90,3 +103,123 @@ async def _send_attachments(
             await message.reply_photo(attachment.file_id, caption=caption)
         else:
             await message.reply_document(attachment.file_id, caption=caption)
+
+
+# -- the texts ----------------------------------------------------------------------------------
+
+
+def report_list(
+    items: list[ReportListItem], enterprise: Enterprise, lang: str, zone: ZoneInfo
+) -> str:
+    if not items:
+        return t(lang, "my.empty", enterprise=escape(enterprise.name))
+    lines = [t(lang, "my.head", enterprise=escape(enterprise.name), count=len(items))]
+    for item in items:
+        lines.append(
+            t(
+                lang,
+                "my.item",
+                number=item.id,
+                state=label(item.state, lang),
+                category=label(Category(item.category), lang),
+                title=escape(item.title),
+                at=local_time(item.created_at, zone),  # type: ignore[arg-type]
+            )
+        )
+    lines.append(t(lang, "my.hint"))
+    return "\n".join(lines)
+
+
+def report_detail(
+    report: Report,
+    enterprise: Enterprise,
+    events: list[ReportEvent],
+    names: dict[int, str],
+    lang: str,
+    zone: ZoneInfo,
+    *,
+    internal: bool = True,
+    info: TriageInfo | None = None,
+    now: datetime | None = None,
+    after_card: tuple[str, ...] = (),
+) -> str:
+    """The card (with `info`, its assignee, due date and outcome, as in the group) and the
+    timeline; `after_card` are lines put right under the card. For the enterprise
+    (`internal=False`) without internal notes, assignments and links, and without the text of
+    internal reasons."""
+    lines = [
+        report_card(report, enterprise, lang, zone, info, now, internal=internal),
+        *after_card,
+        "",
+        t(lang, "show.timeline"),
+    ]
+    for event in events:
+        if not internal and event.action in INTERNAL_STEPS:
+            continue
+        if not internal and event.action in INTERNAL_TEXT:
+            event = event.model_copy(update={"note": ""})
+        who = escape(names.get(event.actor_id, str(event.actor_id))) if event.actor_id else "—"
+        if event.action == "submit":
+            line = t(
+                lang,
+                "show.event",
+                at=local_time(event.at, zone),
+                who=who,
+                state=label(event.to_state, lang),
+            )
+        else:
+            line = t(
+                lang,
+                "show.event_action",
+                at=local_time(event.at, zone),
+                who=who,
+                action=action_label(event.action, lang),
+                state=label(event.to_state, lang),
+            )
+        if event.note:
+            line += t(lang, "show.event_note", note=_event_note(event, lang, names))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _event_note(event: ReportEvent, lang: str, names: dict[int, str] | None = None) -> str:
+    """An event's note as HTML, with what the log stores as codes in words: a resolution's
+    outcome and policies, the urgency and scope confirmed at 受理, the categories of 改类别, the
+    enterprise's rating, the person an item was assigned to."""
+    note, action = event.note, event.action
+    if action == "resolve" and (resolution := parse_resolution_note(note)) is not None:
+        outcome, text, policies = resolution
+        worded = t(
+            lang,
+            "show.resolution_note",
+            outcome=t(lang, f"triage.outcome_{outcome.value.lower()}"),
+            text=escape(text),
+        )
+        if policies:
+            worded += t(lang, "text.clause_sep") + t(
+                lang, "card.policies", policies=escape(policies)
+            )
+        return worded
+    if action == "accept":
+        urgency_code, _, scope_code = note.partition(" ")
+        urgency, scope = Urgency.parse(urgency_code), Scope.parse(scope_code)
+        if urgency is not None and scope is not None:
+            return t(
+                lang, "show.accept_note", urgency=label(urgency, lang), scope=label(scope, lang)
+            )
+    if action == "recategorize":
+        old_code, _, new_code = note.partition(" → ")
+        old, new = Category.parse(old_code), Category.parse(new_code)
+        if old is not None and new is not None:
+            return f"{label(old, lang)} → {label(new, lang)}"
+    if action in ("confirm", "auto_close") and note in set(Satisfaction):
+        return t(lang, f"triage.satisfaction_{note.lower()}")
+    if action in ("take", "assign") and note.isdigit() and names and int(note) in names:
+        return escape(names[int(note)])
+    return escape(note)
+
+
+def blocked_by_line(enterprise: Enterprise, lang: str) -> str:
+    return t(
+        lang, "show.blocked_by", name=escape(enterprise.name), code=escape(enterprise.credit_code)
+    )

@@ -1,14 +1,16 @@
-"""`/start` (with deep-link payloads), `/help` and `/lang`."""
+"""`/start`, with its deep-link payloads: an invitation, a report from a group, a report to show."""
 
 from __future__ import annotations
+
+from html import escape
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import rendering
 from handlers.common import deps, language
-from handlers.i18n import LANGUAGES, t
+from handlers.i18n import t
+from handlers.people.help import help_command
 from handlers.people.my_reports import show_report
 from handlers.refusals import domain_refusal
 from handlers.reporting.dialog import REPORT_PAYLOAD, start_dialog
@@ -33,7 +35,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
             return
         await message.reply_text(
-            t(lang, "invite.bound", enterprise=rendering.escape(enterprise.name)),
+            t(lang, "invite.bound", enterprise=escape(enterprise.name)),
             parse_mode=ParseMode.HTML,
         )
         return
@@ -66,39 +68,8 @@ async def _greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         t(
             lang,
             "start.contact",
-            name=rendering.escape(user.first_name),
-            enterprise=rendering.escape(enterprise.name),
+            name=escape(user.first_name),
+            enterprise=escape(enterprise.name),
         ),
         parse_mode=ParseMode.HTML,
     )
-
-
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """How to use the bot; the officers', officials' and admins' commands only for them."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None
-    lang = await language(context, user)
-    staff = user is not None and bool((await views.viewer(deps(context).db, user.id)).grants)
-    await message.reply_text(
-        t(
-            lang,
-            "help.text",
-            staff=t(lang, "help.staff") if staff else "",
-            categories=rendering.category_list(lang),
-        ),
-        parse_mode=ParseMode.HTML,
-    )
-
-
-async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    choice = context.args[0].lower() if context.args else ""
-    if choice not in LANGUAGES:
-        await message.reply_text(t(await language(context, user), "lang.usage"))
-        return
-    d = deps(context)
-    await people.set_language(d.db, user.id, choice, d.now())
-    d.languages[user.id] = choice
-    await message.reply_text(t(choice, "lang.set"))

@@ -4,16 +4,18 @@ a deep link to the private chat (in a group) or the guided dialog (in the privat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from pydantic import ValidationError
 from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import keyboards, rendering
+from handlers import rendering
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.refusals import text_problem, text_refusal
+from handlers.reporting import keyboards
 from handlers.reporting.delivery import deliver_report
 from handlers.reporting.dialog import REPORT_PAYLOAD, start_dialog
 from liaisonbot.domain.errors import NotBound
@@ -106,7 +108,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             t(
                 lang,
                 "error.unknown_category",
-                given=rendering.escape(parsed.category_word),
+                given=escape(parsed.category_word),
                 categories=rendering.category_list(lang),
             ),
             parse_mode=ParseMode.HTML,

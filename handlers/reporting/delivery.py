@@ -8,13 +8,18 @@ nothing is lost and, short of a crash between a send and its record, nothing is 
 from __future__ import annotations
 
 import logging
+from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import Bot, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
-from handlers import keyboards, rendering
 from handlers.common import Deps
+from handlers.i18n import t
+from handlers.rendering import content_lines
+from handlers.triage.cards import report_card
+from handlers.triage.keyboards import triage_card
 from liaisonbot.domain.models import Enterprise, Report
 from liaisonbot.read import reports as views
 from liaisonbot.services import intake, triage
@@ -45,7 +50,7 @@ async def _acknowledge(bot: Bot, d: Deps, report: Report, enterprise: Enterprise
     try:
         await bot.send_message(
             report.origin_chat_id,
-            rendering.filed_ack(report, enterprise, lang, d.settings.zone),
+            filed_ack(report, enterprise, lang, d.settings.zone),
             parse_mode=ParseMode.HTML,
             reply_parameters=_reply_to(report.origin_message_id),
         )
@@ -70,7 +75,7 @@ async def _post_card(
         try:
             card = await bot.send_message(
                 chat_id,
-                rendering.report_card(
+                report_card(
                     report,
                     enterprise,
                     lang,
@@ -80,7 +85,7 @@ async def _post_card(
                 ),
                 parse_mode=ParseMode.HTML,
                 reply_parameters=_reply_to(report.origin_message_id if as_reply else None),
-                reply_markup=keyboards.triage_card(report.id, report.state.value, "group", lang),
+                reply_markup=triage_card(report.id, report.state.value, "group", lang),
             )
         except ChatMigrated as exc:
             await triage.move_chat(d.db, chat_id, exc.new_chat_id)
@@ -113,3 +118,23 @@ async def deliver_pending(bot: Bot, d: Deps) -> int:
     if pending:
         log.info("delivered %d pending report notice(s)", len(pending))
     return len(pending)
+
+
+def filed_ack(report: Report, enterprise: Enterprise, lang: str, zone: ZoneInfo) -> str:
+    lines = [
+        t(lang, "report.filed", number=report.id),
+        "",
+        t(
+            lang,
+            "card.enterprise",
+            name=escape(enterprise.name),
+            code=escape(enterprise.credit_code),
+            chain=escape(enterprise.chain or "—"),
+        ),
+        *content_lines(report.content, lang),
+        "",
+        t(lang, "report.filed_next", number=report.id)
+        if report.group_chat_id
+        else t(lang, "report.filed_no_group"),
+    ]
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ step already passed, is answered with an alert and changes nothing.
 from __future__ import annotations
 
 import secrets
+from html import escape
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,10 +16,11 @@ from telegram import Message, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import keyboards, rendering
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.refusals import text_refusal
+from handlers.rendering import content_lines
+from handlers.reporting import keyboards
 from handlers.reporting.delivery import deliver_report
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.limits import TextRejected, clean_text
@@ -71,7 +73,7 @@ async def _prompt(message: Message, draft: Draft, lang: str) -> None:
         )
     else:
         await message.reply_text(
-            rendering.draft_summary(content_of(draft), lang),
+            draft_summary(content_of(draft), lang),
             parse_mode=ParseMode.HTML,
             reply_markup=keyboards.confirm(token, lang),
         )
@@ -121,36 +123,32 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(t(lang, "dialog.cancelled" if removed else "dialog.nothing_to_cancel"))
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text in the private chat: the answer to the draft's current question; without a
-    draft, the answer to a question of the bot that waits for this user (退回补充, 不满意)."""
+async def answer_draft_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Plain text in the private chat as the answer to the draft's current question. False when
+    no draft is open (the text is someone else's: handlers/private_text.py)."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    lang = await language(context, user)
     d = deps(context)
     draft = await drafts.get(d.db, user.id)
     if draft is None:
-        # No form open: perhaps the answer to a question of the bot, typed without "reply".
-        from handlers.triage.prompts import answer_open_prompt
-
-        if not await answer_open_prompt(update, context):
-            await message.reply_text(t(lang, "help.hint"))
-        return
+        return False
+    lang = await language(context, user)
     if draft.step not in TEXT_STEPS:
         await message.reply_text(t(lang, "dialog.use_buttons"))
         await _prompt(message, draft, lang)
-        return
+        return True
     try:
         value = clean_text(message.text or "", draft.step, required=draft.step != "ask")
     except TextRejected as problem:
         await message.reply_text(text_refusal(lang, problem))
-        return
+        return True
     draft.data[draft.step] = value
     draft.step = _next_step(draft)
     draft.editing = False if draft.step == "confirm" else draft.editing
     await drafts.save(d.db, draft, d.now())
     await _prompt(message, draft, lang)
+    return True
 
 
 async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -195,7 +193,7 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_draft_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     user = update.effective_user
     assert query is not None and user is not None and query.data is not None
@@ -254,7 +252,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     # Keep the question with the answer given, without its buttons, so the chat reads as a form.
     await message.edit_text(
-        f"{message.text_html}\n<b>→ {rendering.escape(shown(lang))}</b>", parse_mode=ParseMode.HTML
+        f"{message.text_html}\n<b>→ {escape(shown(lang))}</b>", parse_mode=ParseMode.HTML
     )
     await _prompt(message, draft, lang)
 
@@ -309,3 +307,7 @@ async def _submit(
     await query.answer(t(lang, "dialog.submitted", number=filed.report_id))
     await message.edit_reply_markup(None)
     await deliver_report(context.bot, d, filed.report_id)
+
+
+def draft_summary(content: ReportContent, lang: str) -> str:
+    return "\n".join([t(lang, "dialog.summary_head"), "", *content_lines(content, lang)])

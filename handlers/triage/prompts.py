@@ -18,8 +18,8 @@ from telegram.ext import ContextTypes
 from handlers.common import Deps, deps, language
 from handlers.i18n import t
 from handlers.refusals import domain_refusal, text_refusal
-from handlers.reporting import dialog as report_dialog
-from handlers.triage.buttons import after_change, refresh_cards
+from handlers.triage.cards import refresh_cards
+from handlers.triage.changes import after_change
 from liaisonbot.domain.errors import BadArgument, DomainError, IllegalTransition, StaleState
 from liaisonbot.domain.limits import TextRejected
 from liaisonbot.read import reports as views
@@ -32,24 +32,34 @@ PUBLIC_PREFIX = re.compile(r"^\s*(公开|public)\s*[:：]\s*", re.IGNORECASE)
 NUMBER = re.compile(r"#?(\d{1,9})")
 
 
-async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reply in a group: the answer to a question of the bot, or a progress note on a card.
+    (Text in the private chat, replies included, goes through handlers/private_text.py.)"""
     message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
+    assert message is not None
     reply_to = message.reply_to_message
-    d = deps(context)
     if reply_to is None:
         return
+    d = deps(context)
     prompt = await views.prompt(d.db, message.chat.id, reply_to.message_id)
-    if prompt is None:
-        card_report = await views.report_by_card(d.db, message.chat.id, reply_to.message_id)
-        if card_report is not None and message.chat.type != ChatType.PRIVATE:
-            await _note_on_card(update, context, card_report)
-        elif message.chat.type == ChatType.PRIVATE:
-            await report_dialog.on_text(update, context)
+    if prompt is not None:
+        await answer_prompt(update, context, prompt)
         return
+    card_report = await views.report_by_card(d.db, message.chat.id, reply_to.message_id)
+    if card_report is not None:
+        await _note_on_card(update, context, card_report)
 
-    await _answer_prompt(update, context, prompt)
+
+async def prompt_replied_to(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> views.Prompt | None:
+    """The question of the bot `update`'s message replies to, if any."""
+    message = update.effective_message
+    assert message is not None
+    reply_to = message.reply_to_message
+    if reply_to is None:
+        return None
+    return await views.prompt(deps(context).db, message.chat.id, reply_to.message_id)
 
 
 async def answer_open_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -83,11 +93,11 @@ async def answer_open_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE)
         )
         return True
     (prompt,) = latest.values()
-    await _answer_prompt(update, context, prompt)
+    await answer_prompt(update, context, prompt)
     return True
 
 
-async def _answer_prompt(
+async def answer_prompt(
     update: Update, context: ContextTypes.DEFAULT_TYPE, prompt: views.Prompt
 ) -> None:
     """`update`'s text as the answer to `prompt`: checked, applied, the people concerned told."""

@@ -21,7 +21,8 @@ from telegram.ext import Application, ContextTypes
 from handlers import rendering
 from handlers.common import Deps
 from handlers.i18n import t
-from handlers.triage.buttons import after_change, refresh_cards
+from handlers.triage.cards import refresh_cards
+from handlers.triage.changes import after_change
 from liaisonbot.read import reports as views
 from liaisonbot.services import reminders, triage
 from liaisonbot.services.reminders import Kind

@@ -7,8 +7,8 @@ from typing import Any
 
 from telegram import Update
 
-from handlers import keyboards
 from handlers.common import Deps
+from handlers.triage import verbs as keyboards
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import ReportState, Role
 from liaisonbot.services import people

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers import keyboards
+from handlers.triage import keyboards
 from liaisonbot.domain.vocabulary import ReportState
 from tests.conftest import CONTACT, GROUP_ID, OFFICER, STRANGER, Bot
 from tests.triage.helpers import (

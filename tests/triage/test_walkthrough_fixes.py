@@ -118,7 +118,7 @@ async def test_an_open_report_form_takes_the_plain_message_first(
 
 
 async def press_category(bot: Bot) -> None:
-    from handlers import keyboards
+    from handlers.reporting import keyboards
     from tests.triage.helpers import press_data
 
     params, message_id = bot.request.last_message(CONTACT.id)

@@ -1,0 +1,36 @@
+"""Plain text in the private chat, routed to whichever conversation it belongs to.
+
+Both the bot's questions (ForceReply prompts: 退回补充, 不满意, …) and the report dialog's draft
+want the user's words there. In order:
+
+1. a reply to a question of the bot answers that question (even with a draft open);
+2. else, with a draft open, the text answers the draft's current step;
+3. else, the text answers the one question still waiting for this user, as if replied to
+   (with several waiting, the user is asked to reply to the one they mean);
+4. else, a hint at /help.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.common import language
+from handlers.i18n import t
+from handlers.reporting.dialog import answer_draft_step
+from handlers.triage.prompts import answer_open_prompt, answer_prompt, prompt_replied_to
+
+
+async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    prompt = await prompt_replied_to(update, context)
+    if prompt is not None:
+        await answer_prompt(update, context, prompt)
+        return
+    if await answer_draft_step(update, context):
+        return
+    if await answer_open_prompt(update, context):
+        return
+    await message.reply_text(t(await language(context, user), "help.hint"))
