@@ -12,12 +12,14 @@ from liaisonbot.domain import errors
 from liaisonbot.domain.codes import CodeProblem
 from liaisonbot.i18n import LANGUAGES, catalogue
 
-HANDLERS = Path(__file__).resolve().parents[1] / "handlers"
+ROOT = Path(__file__).resolve().parents[1]
+# Every module that asks the catalogues for a text: the Telegram side and the core's reports.
+SPEAKERS = [*(ROOT / "handlers").rglob("*.py"), *(ROOT / "liaisonbot").rglob("*.py")]
 
 
 def used_keys() -> set[str]:
     keys: set[str] = set()
-    for path in HANDLERS.glob("*.py"):
+    for path in SPEAKERS:
         keys |= set(re.findall(r'\bt\(\s*[\w.]+,\s*"([a-z_]+\.[a-z_.]+)"', path.read_text()))
     keys |= {f"error.code_{p.value}" for p in CodeProblem}
     keys |= {
