@@ -188,7 +188,8 @@ async def progress_notes(db: Database, report_ids: list[int]) -> dict[int, str]:
 async def enterprise_status(
     db: Database, scope: DigestScope, period: Period
 ) -> EnterpriseStatus | None:
-    """Seam for DESIGN.md digest part 1 (复工率, 返岗率, 产能利用率 from check-ins): there are no
+    """Seam for the digest's part 1 (docs/domain.md#digest-figures: 复工率, 返岗率, 产能利用率
+    from check-ins): there are no
     check-ins yet, so there is nothing to report."""
     return None
 
