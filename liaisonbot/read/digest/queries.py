@@ -189,8 +189,7 @@ async def enterprise_status(
     db: Database, scope: DigestScope, period: Period
 ) -> EnterpriseStatus | None:
     """Seam for the digest's part 1 (docs/domain.md#digest-figures: 复工率, 返岗率, 产能利用率
-    from check-ins): there are no
-    check-ins yet, so there is nothing to report."""
+    from check-ins): there are no check-ins yet, so there is nothing to report."""
     return None
 
 
