@@ -27,9 +27,9 @@ from handlers.update_order import PerChatUpdateProcessor
 from liaisonbot.config import Settings
 from liaisonbot.services.people import bind_contact
 from liaisonbot.store import Database
-from tests.conftest import CONTACT, NOW, SUPPLIER, Clock, seed_world
 from tests.support.fake_telegram import RecordingRequest
 from tests.support.updates import Person, UpdateFactory
+from tests.support.world import CONTACT, NOW, SUPPLIER, Clock, seed_world
 
 UPDATES = 1500
 CHATS = 50

@@ -186,7 +186,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from liaisonbot.files import workbooks as export
+    from liaisonbot import files as export
 
     path = Path(args.file)
     if path.suffix.lower() not in (".xlsx", ".csv"):

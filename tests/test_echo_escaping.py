@@ -6,7 +6,8 @@ from __future__ import annotations
 from liaisonbot.domain.vocabulary import Role
 from tests.chat_lists.conftest import ADMIN, grant
 from tests.chat_lists.test_export_chat import documents
-from tests.conftest import GROUP_ID, OFFICER, Bot
+from tests.conftest import Bot
+from tests.support.world import GROUP_ID, OFFICER
 from tests.triage.helpers import answer_prompt, file_report, last_answer, press
 
 TYPED = "<b>&"

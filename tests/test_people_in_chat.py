@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import CONTACT, GROUP_ID, OFFICER, STRANGER, SUPPLIER, Bot, Person
+from tests.conftest import Bot, Person
+from tests.support.world import CONTACT, GROUP_ID, OFFICER, STRANGER, SUPPLIER
 
 
 async def invite_link(bot: Bot) -> str:

@@ -9,18 +9,9 @@ from typing import Any
 from telegram import Update
 
 from liaisonbot.store import Database
-from tests.conftest import (
-    CONTACT,
-    GROUP_ID,
-    NOW,
-    OFFICER,
-    STRANGER,
-    Bot,
-    Clock,
-    make_settings,
-    start_bot,
-)
+from tests.conftest import Bot, make_settings, start_bot
 from tests.support.fake_telegram import buttons
+from tests.support.world import CONTACT, GROUP_ID, NOW, OFFICER, STRANGER, Clock
 
 
 def button_data(params: dict[str, Any], label_part: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from liaisonbot.store import Database
-from tests.conftest import CONTACT, GROUP_ID, STRANGER, Bot
+from tests.conftest import Bot
+from tests.support.world import CONTACT, GROUP_ID, STRANGER
 
 
 async def count_reports(db: Database) -> int:

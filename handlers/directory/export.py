@@ -21,7 +21,7 @@ from handlers.common import deps, language
 from handlers.i18n import t
 from liaisonbot.domain.models import RoleGrant
 from liaisonbot.domain.vocabulary import Role
-from liaisonbot.files.workbooks import export_enterprises, export_ledger
+from liaisonbot.files import export_enterprises, export_ledger
 from liaisonbot.read import reports as views
 
 KINDS = {

@@ -1,4 +1,5 @@
-"""Due dates and the computed 临期 / 超期 / 督办 marks (DESIGN.md: overdue is a flag, not a state).
+"""Due dates and the computed 临期 / 超期 / 督办 marks (docs/domain.md#deadlines: overdue is a
+flag, not a state).
 
 Working days follow the official Chinese calendar (`chinese_calendar`, with its adjusted working
 weekends) for the years it knows; for other years every calendar day counts. Dates are counted in

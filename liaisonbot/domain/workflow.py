@@ -1,4 +1,5 @@
-"""The report state machine (DESIGN.md, Workflow): which action moves a report from which state.
+"""The report state machine (docs/domain.md#report-workflow): which action moves a report from
+which state.
 
 Pure: it decides, the services store. Overdue marks are computed from due dates, not states.
 """

@@ -1,6 +1,8 @@
 """The read side of enterprises and the industry chain: one enterprise with its links, officer and
 open reports (`/enterprise`), a leading enterprise's suppliers and their problems (`/chain`), and
-the enterprise a report is held up by. Plain queries, no unit of work."""
+the enterprise a report is held up by. Plain queries, no unit of work.
+
+`person_name` (liaisonbot.read.people) stays importable from here for the handlers."""
 
 from __future__ import annotations
 
@@ -10,8 +12,21 @@ from datetime import datetime
 from liaisonbot.clock import from_db
 from liaisonbot.domain.models import Enterprise
 from liaisonbot.domain.vocabulary import ReportState
+from liaisonbot.read.people import person_name
 from liaisonbot.store import Database
 from liaisonbot.store.enterprises import enterprise_from_row
+
+__all__ = [
+    "EnterpriseDetail",
+    "LatestStep",
+    "LinkedEnterprise",
+    "OpenReport",
+    "SupplierStatus",
+    "blocked_by",
+    "chain",
+    "detail",
+    "person_name",
+]
 
 # Not yet done: what "open" means in these views (resolved items await the enterprise's answer).
 OPEN = ("submitted", "accepted", "in_progress", "need_info", "escalated")
@@ -65,17 +80,6 @@ class SupplierStatus:
     latest_state: ReportState | None  # of its newest open report
     latest_title: str
     blocking: int  # open reports of others it holds up
-
-
-async def person_name(db: Database, user_id: int | None) -> str | None:
-    if user_id is None:
-        return None
-    row = await db.fetch_one("SELECT full_name, username FROM users WHERE user_id = ?", (user_id,))
-    if row is None:
-        return str(user_id)
-    if row["full_name"]:
-        return str(row["full_name"])
-    return f"@{row['username']}" if row["username"] else str(user_id)
 
 
 async def detail(

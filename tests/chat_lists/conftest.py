@@ -10,9 +10,10 @@ from liaisonbot.domain.models import Enterprise, RoleGrant
 from liaisonbot.domain.vocabulary import Role, Tier
 from liaisonbot.services import people
 from liaisonbot.store import Database, UnitOfWork
-from tests.conftest import NOW, Bot
+from tests.conftest import Bot
 from tests.support.fake_telegram import buttons
 from tests.support.updates import Person
+from tests.support.world import NOW
 
 ADMIN = Person(7001, "管理员", "list_admin")
 OTHER_ADMIN = Person(7002, "另一管理员", "other_admin")

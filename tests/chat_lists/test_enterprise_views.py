@@ -13,8 +13,9 @@ from tests.chat_lists.conftest import (
     press,
     scalar,
 )
-from tests.conftest import CONTACT, GROUP_ID, LEADING, OFFICER, STRANGER, SUPPLIER, Bot
+from tests.conftest import Bot
 from tests.support.fake_telegram import buttons
+from tests.support.world import CONTACT, GROUP_ID, LEADING, OFFICER, STRANGER, SUPPLIER
 
 
 async def test_officer_sees_a_supplier_with_its_leading_enterprise_and_officer(

@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 
 from liaisonbot.domain.vocabulary import Role
 from tests.chat_lists.conftest import ADMIN, OFFICIAL, grant
-from tests.conftest import CONTACT, GROUP_ID, LEADING, OFFICER, SUPPLIER, Bot
+from tests.conftest import Bot
+from tests.support.world import CONTACT, GROUP_ID, LEADING, OFFICER, SUPPLIER
 
 
 def documents(bot: Bot, chat_id: int) -> dict[str, bytes]:

@@ -14,8 +14,9 @@ from tests.chat_lists.conftest import (
     press,
     scalar,
 )
-from tests.conftest import CONTACT, NOW, Bot, Clock, make_settings, start_bot
+from tests.conftest import Bot, make_settings, start_bot
 from tests.lists.conftest import BAD_CODE, good_rows, write_csv, write_xlsx
+from tests.support.world import CONTACT, NOW, Clock
 
 
 def _content(path: Path) -> bytes:

@@ -1,4 +1,4 @@
-"""Generated ledgers (bench/bench_digest.generate: deterministic for a seed) and officials."""
+"""Generated ledgers (tests/support/digest_data.py: deterministic for a seed) and officials."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bench.bench_digest import generate
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read.digest import DigestScope, digest_period
 from liaisonbot.services import people, subscriptions
 from liaisonbot.store import Database
+from tests.support.digest_data import generate
 from tests.support.updates import Person
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -12,9 +12,10 @@ from handlers.digest import jobs as digest_jobs
 from liaisonbot.services import subscriptions
 from liaisonbot.services.digest_delivery import Outcome
 from liaisonbot.store import Database
-from tests.conftest import Bot, Clock, make_settings, start_bot
+from tests.conftest import Bot, make_settings, start_bot
 from tests.digest.conftest import DIGEST_NOW, generated, subscribe_three
 from tests.support.fake_telegram import RecordingRequest
+from tests.support.world import Clock
 
 TOKEN = "123456:TEST-TOKEN"
 

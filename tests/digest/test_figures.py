@@ -15,8 +15,13 @@ import pytest
 
 from handlers.digest.render import MESSAGE_LIMIT, render_digest
 from liaisonbot.domain.vocabulary import ReportState
-from liaisonbot.files.ledger import EVENTS_SHEET, LEDGER_SHEET, SUMMARY_SHEET, ledger_xlsx
-from liaisonbot.files.workbooks import export_ledger
+from liaisonbot.files.ledger import (
+    EVENTS_SHEET,
+    LEDGER_SHEET,
+    SUMMARY_SHEET,
+    export_ledger,
+    ledger_xlsx,
+)
 from liaisonbot.read.digest import DigestScope, build_digest, digest_period
 from liaisonbot.read.digest.model import WORKING_STATES, Flags
 from liaisonbot.read.digest.scope import is_digest_working_day

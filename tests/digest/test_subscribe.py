@@ -10,7 +10,7 @@ import pytest
 
 from liaisonbot.cli import main
 from liaisonbot.services import subscriptions
-from tests.conftest import STRANGER, Bot
+from tests.conftest import Bot
 from tests.digest.conftest import (
     DIGEST_NOW,
     ESCALATION_GROUP,
@@ -20,6 +20,7 @@ from tests.digest.conftest import (
     grant_officials,
 )
 from tests.support.fake_telegram import buttons
+from tests.support.world import STRANGER
 
 
 async def press(bot: Bot, person: object, label_part: str) -> None:

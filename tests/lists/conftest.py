@@ -13,7 +13,8 @@ import pytest
 from liaisonbot.files.list_headers import ZH_HEADERS
 from liaisonbot.store import Database
 
-# Real enterprises' public credit codes (DESIGN.md test vectors) and one with a wrong check char.
+# Real enterprises' public credit codes (checked as docs/domain.md#enterprise-lists says) and one
+# with a wrong check character.
 LEADING_CODE = "91110108551385082Q"  # region 110108 (北京市海淀区)
 SUPPLIER_CODE = "91110000600037341L"
 INSTITUTION_CODE = "12100000400000624D"

@@ -12,12 +12,8 @@ from openpyxl import load_workbook
 
 from liaisonbot.domain.models import ReportContent, ReportEvent
 from liaisonbot.domain.vocabulary import Category, ReportState, Scope, Urgency
-from liaisonbot.files.workbooks import (
-    ENTERPRISE_HEADERS,
-    LEDGER_HEADERS,
-    export_enterprises,
-    export_ledger,
-)
+from liaisonbot.files.enterprise_workbook import ENTERPRISE_HEADERS, export_enterprises
+from liaisonbot.files.ledger import LEDGER_HEADERS, export_ledger
 from liaisonbot.services.enterprise_import.importer import import_enterprises
 from liaisonbot.store import Database, UnitOfWork
 from tests.lists.conftest import (
@@ -242,7 +238,7 @@ async def test_ledger_outcome_and_satisfaction(db: Database, tmp_path: Path) -> 
     ],
 )
 def test_a_resolution_note_is_shown_in_words(action: str, note: str, shown: str) -> None:
-    from liaisonbot.files.workbooks import note_in_words
+    from liaisonbot.read.notes import note_in_words
     from liaisonbot.services.triage import Outcome, resolution_note
 
     assert note_in_words(action, note) == shown

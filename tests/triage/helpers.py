@@ -13,9 +13,10 @@ from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import ReportState, Role
 from liaisonbot.services import people
 from liaisonbot.store import Database
-from tests.conftest import CONTACT, GROUP_ID, NOW, OFFICER, Bot
+from tests.conftest import Bot
 from tests.support.fake_telegram import BOT_ID, buttons
 from tests.support.updates import Person
+from tests.support.world import CONTACT, GROUP_ID, NOW, OFFICER
 
 OFFICIAL = Person(7001, "张处长", "zhang_official")
 ADMIN = Person(8001, "管理员", "admin_user")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from liaisonbot.domain.models import RoleGrant
 from liaisonbot.domain.vocabulary import ReportState, Role
 from liaisonbot.services import people
-from tests.conftest import CONTACT, GROUP_ID, NOW, OFFICER, STRANGER, Bot
+from tests.conftest import Bot
 from tests.support.updates import Person
+from tests.support.world import CONTACT, GROUP_ID, NOW, OFFICER, STRANGER
 from tests.triage.helpers import (
     accept,
     answer_prompt,

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from handlers.triage import keyboards
 from liaisonbot.domain.vocabulary import ReportState
-from tests.conftest import CONTACT, GROUP_ID, OFFICER, STRANGER, Bot
+from tests.conftest import Bot
+from tests.support.world import CONTACT, GROUP_ID, OFFICER, STRANGER
 from tests.triage.helpers import (
     ADMIN,
     ESCALATION_ID,

@@ -4,7 +4,8 @@ says what it replaced, and confirmations read as names, divisions and "all" rath
 
 from __future__ import annotations
 
-from tests.conftest import GROUP_ID, OFFICER, STRANGER, Bot
+from tests.conftest import Bot
+from tests.support.world import GROUP_ID, OFFICER, STRANGER
 from tests.triage.helpers import ADMIN
 
 NEW_GROUP = -1005555555555

@@ -10,7 +10,8 @@ import pytest
 from telegram import Update
 
 from liaisonbot.domain.vocabulary import ReportState
-from tests.conftest import CONTACT, GROUP_ID, NOW, OFFICER, STRANGER, Bot
+from tests.conftest import Bot
+from tests.support.world import CONTACT, GROUP_ID, NOW, OFFICER, STRANGER
 from tests.triage.helpers import ADMIN, ESCALATION_ID, accept, file_report, press, state_of
 
 NEW_GROUP = -1005555555555
@@ -166,8 +167,8 @@ async def test_another_enterprises_report_by_number_reveals_nothing(
 ) -> None:
     report_id, _ = await file_report(bot)
     from liaisonbot.services import people
-    from tests.conftest import LEADING
     from tests.support.updates import Person
+    from tests.support.world import LEADING
 
     other = Person(5003, "京北联络人")
     await people.bind_contact(bot.db, LEADING.credit_code, other.id, NOW)

@@ -9,7 +9,8 @@ from pathlib import Path
 from handlers.triage import reminders as reminder_jobs
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.store import Database
-from tests.conftest import CONTACT, GROUP_ID, NOW, OFFICER, Bot, Clock, make_settings, start_bot
+from tests.conftest import Bot, make_settings, start_bot
+from tests.support.world import CONTACT, GROUP_ID, NOW, OFFICER, Clock
 from tests.triage.helpers import (
     OFFICIAL,
     accept,

@@ -24,7 +24,7 @@ from liaisonbot.domain.workflow import (
 from liaisonbot.services import intake, triage
 from liaisonbot.services.triage import Outcome, Satisfaction, Seat
 from liaisonbot.store import Database
-from tests.conftest import CONTACT, NOW, OFFICER
+from tests.support.world import CONTACT, NOW, OFFICER
 from tests.triage.helpers import FAR_OFFICER, OFFICIAL
 
 ZONE = ZoneInfo("Asia/Shanghai")

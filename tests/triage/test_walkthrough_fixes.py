@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from liaisonbot.domain.vocabulary import ReportState
-from tests.conftest import CONTACT, GROUP_ID, OFFICER, Bot
+from tests.conftest import Bot
+from tests.support.world import CONTACT, GROUP_ID, OFFICER
 from tests.triage.helpers import (
     ESCALATION_ID,
     OFFICIAL,
@@ -244,8 +245,8 @@ async def test_a_reopen_by_another_contact_still_tells_the_reporter(
     bot: Bot, triage_world: object
 ) -> None:
     from liaisonbot.services import people
-    from tests.conftest import NOW, SUPPLIER
     from tests.support.updates import Person
+    from tests.support.world import NOW, SUPPLIER
 
     colleague = Person(5002, "赵主管")
     await people.bind_contact(bot.db, SUPPLIER.credit_code, colleague.id, NOW)

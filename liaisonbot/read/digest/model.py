@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from liaisonbot.domain.deadlines import DeadlineFlags
 from liaisonbot.domain.vocabulary import ReportState, Urgency
-from liaisonbot.files.workbooks import note_in_words
 from liaisonbot.read.digest.scope import DigestScope, Period
+from liaisonbot.read.notes import note_in_words
 
 # Still being worked on (the export's "open"); resolved items wait on the enterprise's 回访.
 WORKING_STATES: tuple[ReportState, ...] = (
@@ -43,6 +43,7 @@ class PeriodEvent:
     from_state: str | None
     to_state: str
     note: str = ""
+    actor: str = ""  # who acted, as the ledger names a person
 
     @property
     def satisfaction(self) -> str | None:
@@ -82,6 +83,13 @@ class LedgerRow:
     progress: str = ""
     period_actions: tuple[str, ...] = ()
     affected: int = 1  # enterprises with the same problem (linked reports), this one included
+    # The rest of the report as the ledger shows it (vocabulary codes as stored).
+    description: str = ""
+    impact: str = ""
+    scope: str = ""
+    mode: str = ""
+    channel: str = ""
+    outcome: str | None = None
 
     @property
     def working(self) -> bool:
@@ -181,8 +189,8 @@ class OpenByState:
 
 @dataclass(frozen=True)
 class EnterpriseStatus:
-    """Enterprise resumption figures from check-ins (DESIGN.md digest part 1). Not collected yet:
-    `queries.enterprise_status` returns None until check-ins exist."""
+    """Enterprise resumption figures from check-ins (docs/domain.md#digest-figures, part 1). Not
+    collected yet: `queries.enterprise_status` returns None until check-ins exist."""
 
     tracked: int
     leading: int

@@ -33,7 +33,7 @@ from liaisonbot.read.digest.model import (
     progress_of,
 )
 from liaisonbot.read.digest.scope import DigestScope, Period
-from liaisonbot.read.reports import person_label
+from liaisonbot.read.people import person_label
 from liaisonbot.store import Database
 
 _PENDING = [s.value for s in PENDING_STATES]
@@ -42,9 +42,11 @@ _PENDING = [s.value for s in PENDING_STATES]
 async def period_events(db: Database, scope: DigestScope, period: Period) -> list[PeriodEvent]:
     where, params = scope.sql("e")
     rows = await db.fetch_all(
-        "SELECT ev.report_id, ev.at, ev.action, ev.from_state, ev.to_state, ev.note"
+        "SELECT ev.report_id, ev.at, ev.action, ev.from_state, ev.to_state, ev.note,"
+        " ev.actor_id, u.full_name, u.username"
         " FROM report_events ev JOIN reports r ON r.id = ev.report_id"
         " JOIN enterprises e ON e.id = r.enterprise_id"
+        " LEFT JOIN users u ON u.user_id = ev.actor_id"
         f" WHERE ev.at >= ? AND ev.at < ?{where} ORDER BY ev.at, ev.id",
         [period.start_db, period.end_db, *params],
     )
@@ -56,6 +58,7 @@ async def period_events(db: Database, scope: DigestScope, period: Period) -> lis
             from_state=r["from_state"],
             to_state=r["to_state"],
             note=r["note"],
+            actor=person_label(r["actor_id"], r["full_name"], r["username"]),
         )
         for r in rows
     ]
@@ -71,6 +74,7 @@ async def ledger_rows(
         "WITH ids AS (SELECT value AS id FROM json_each(?)"
         f" UNION SELECT id FROM reports WHERE state IN ({marks}))"
         " SELECT r.id, r.category, r.title, r.ask, r.urgency, r.state, r.assignee_id, r.due_at,"
+        " r.description, r.impact, r.scope, r.mode, r.channel, r.outcome,"
         " r.created_at, e.name, e.credit_code, e.region_code, e.chain,"
         " u.full_name, u.username"
         " FROM ids JOIN reports r ON r.id = ids.id JOIN enterprises e ON e.id = r.enterprise_id"
@@ -92,6 +96,12 @@ async def ledger_rows(
             assignee=person_label(r["assignee_id"], r["full_name"], r["username"]),
             created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
             due_at=from_db(r["due_at"]),
+            description=r["description"],
+            impact=r["impact"],
+            scope=r["scope"],
+            mode=r["mode"],
+            channel=r["channel"],
+            outcome=r["outcome"],
         )
         for r in rows
     ]
@@ -178,8 +188,8 @@ async def progress_notes(db: Database, report_ids: list[int]) -> dict[int, str]:
 async def enterprise_status(
     db: Database, scope: DigestScope, period: Period
 ) -> EnterpriseStatus | None:
-    """Seam for DESIGN.md digest part 1 (复工率, 返岗率, 产能利用率 from check-ins): there are no
-    check-ins yet, so there is nothing to report."""
+    """Seam for the digest's part 1 (docs/domain.md#digest-figures: 复工率, 返岗率, 产能利用率
+    from check-ins): there are no check-ins yet, so there is nothing to report."""
     return None
 
 

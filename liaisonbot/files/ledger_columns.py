@@ -1,0 +1,121 @@
+"""The ledger's (问题台账) columns and the words in its cells, shared by the digest's ledger and
+`liaisonbot export ledger` / /export: one column list, so the two files read the same.
+
+A column a source has nothing for stays empty: the export (reports registered in a date range)
+has no period, so 本期动态, 已上报未阅, 需协调事项 and 办理经过 are the digest's; both fill the
+rest. Positions matter to readers who sort and filter in Excel (and to the tests: 问题标题 is
+column 8, 登记时间 column 12, 受理时间 column 18).
+"""
+
+from __future__ import annotations
+
+from liaisonbot.files.sheets import WIDTHS
+from liaisonbot.read.digest.model import LedgerRow
+
+LEDGER_SHEET = "问题台账"
+
+LEDGER_HEADERS = (
+    # the item at a glance
+    "序号",
+    "编号",
+    "企业名称",
+    "统一社会信用代码",
+    "地区",
+    "产业链",
+    "类别",
+    "问题标题",
+    "紧急程度",
+    "状态",
+    "责任人",
+    # as registered
+    "登记时间",
+    "渠道",
+    "范围",
+    "问题描述",
+    "诉求",
+    "影响",
+    # as handled
+    "受理时间",
+    "办理方式",
+    "时限",
+    "办结时间",
+    "销号时间",
+    "预警",
+    "超期",
+    "已上报未阅",
+    "办理结果",
+    "回访",
+    "本期动态",
+    "最新进展",
+    "需协调事项",
+    "办理经过",
+)
+# One row per event: the digest's 本期办理记录 (the period's) and the export's 办理记录.
+EVENT_HEADERS = ("序号", "编号", "企业名称", "时间", "操作", "操作人", "原状态", "新状态", "备注")
+
+# The shared widths, and those of the columns only the ledger's sheets have.
+LEDGER_WIDTHS = {
+    **WIDTHS,
+    "销号时间": 17,
+    "预警": 8,
+    "已上报未阅": 10,
+    "回访": 9,
+    "本期动态": 24,
+    "需协调事项": 24,
+    "办理经过": 60,
+    "维度": 8,
+    "名称": 24,
+    "待回访": 8,
+    "平均受理时长(小时)": 12,
+    "平均办结时长(小时)": 12,
+    "满意率": 8,
+}
+
+# The workflow's actions as the ledger names them (unknown actions print as stored).
+ACTION_LABELS = {
+    "submit": "登记",
+    "accept": "受理",
+    "reject": "不予受理",
+    "merge": "合并",
+    "sign": "签收",
+    "return": "退回补充",
+    "info_given": "已补充",
+    "escalate": "上报",
+    "acknowledge": "已阅",
+    "send_back": "退回办理",
+    "note": "进展",
+    "resolve": "办结",
+    "reopen": "重办",
+    "confirm": "确认销号",
+    "auto_close": "超时销号",
+}
+
+# 回访 answers (liaisonbot.services.triage; the digest's SATISFACTION_LEVELS).
+SATISFACTION_LABELS = {
+    "SATISFIED": "满意",
+    "BASIC": "基本满意",
+    "UNSATISFIED": "不满意",
+    "TIMEOUT": "超时未答",
+}
+
+# Deadline marks, strongest first (docs/domain.md#deadlines).
+WARNING_LABELS = {"supervise": "督办", "overdue": "超期", "due_soon": "临期"}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def warning_key(row: LedgerRow) -> str | None:
+    """The row's strongest deadline mark: supervise (督办), overdue (超期), due_soon (临期)."""
+    return next((key for key in WARNING_LABELS if getattr(row.flags, key)), None)
+
+
+def warning_label(row: LedgerRow) -> str:
+    key = warning_key(row)
+    return WARNING_LABELS[key] if key else ""
+
+
+def ledger_line(values: dict[str, object]) -> list[object]:
+    """A row of 问题台账 from its cells by header; a column not given stays empty."""
+    return [values.get(header) for header in LEDGER_HEADERS]

@@ -1,0 +1,134 @@
+"""The triage read side: what a report's card shows besides the report, the questions the bot
+asked in a chat (prompts), and which report a card message belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from liaisonbot.clock import from_db
+from liaisonbot.domain.vocabulary import ReportState
+from liaisonbot.read.people import display_name
+from liaisonbot.store import Database
+
+
+@dataclass(frozen=True)
+class TriageInfo:
+    """What a card shows besides the report: names, links, outcome, acknowledgements, flags."""
+
+    assignee_name: str | None
+    linked: tuple[int, ...]
+    outcome: str | None
+    outcome_text: str
+    policies: str
+    satisfaction: str | None
+    merged_into: int | None
+    escalation_chat_id: int | None
+    escalation_message_id: int | None
+    acks: tuple[str, ...]
+    overdue_reminded_at: object  # datetime | None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A question the bot asked `user_id` in a chat about a report, answered by a reply."""
+
+    chat_id: int
+    message_id: int
+    report_id: int
+    user_id: int
+    action: str
+    expected_state: ReportState
+    argument: str
+    used: bool
+
+
+async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
+    row = await db.fetch_one(
+        "SELECT r.*, u.full_name AS assignee_full, u.username AS assignee_username"
+        " FROM reports r LEFT JOIN users u ON u.user_id = r.assignee_id WHERE r.id = ?",
+        (report_id,),
+    )
+    if row is None:
+        return None
+    links = await db.fetch_all(
+        "SELECT other_id FROM report_links WHERE report_id = ?"
+        " UNION SELECT report_id FROM report_links WHERE other_id = ? ORDER BY 1",
+        (report_id, report_id),
+    )
+    acks = await db.fetch_all(
+        "SELECT a.user_id, u.full_name, u.username"
+        " FROM escalation_acks a LEFT JOIN users u ON u.user_id = a.user_id"
+        " WHERE a.report_id = ? ORDER BY a.at",
+        (report_id,),
+    )
+    reminded = await db.fetch_one(
+        "SELECT sent_at FROM reminders_sent WHERE report_id = ? AND kind = 'overdue' AND key = ?",
+        (report_id, row["due_at"] or ""),
+    )
+    assignee = None
+    if row["assignee_id"] is not None:
+        assignee = display_name(
+            row["assignee_id"], row["assignee_full"], row["assignee_username"], at_sign=False
+        )
+    return TriageInfo(
+        assignee_name=assignee,
+        linked=tuple(r[0] for r in links),
+        outcome=row["outcome"],
+        outcome_text=row["outcome_text"],
+        policies=row["policies"],
+        satisfaction=row["satisfaction"],
+        merged_into=row["merged_into"],
+        escalation_chat_id=row["escalation_chat_id"],
+        escalation_message_id=row["escalation_message_id"],
+        acks=tuple(
+            display_name(r["user_id"], r["full_name"], r["username"], at_sign=False) for r in acks
+        ),
+        overdue_reminded_at=from_db(reminded["sent_at"]) if reminded else None,
+    )
+
+
+async def prompt(db: Database, chat_id: int, message_id: int) -> Prompt | None:
+    row = await db.fetch_one(
+        "SELECT * FROM triage_prompts WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
+    return _prompt_from_row(row) if row is not None else None
+
+
+async def open_prompts(db: Database, chat_id: int, user_id: int) -> list[Prompt]:
+    """The questions in `chat_id` that still wait for `user_id`'s answer, oldest first: not
+    answered yet, and their report still in the state the question was asked in (a note may be
+    written in any state)."""
+    rows = await db.fetch_all(
+        "SELECT p.* FROM triage_prompts p JOIN reports r ON r.id = p.report_id"
+        " WHERE p.chat_id = ? AND p.user_id = ? AND p.used_at IS NULL"
+        " AND (r.state = p.expected_state OR p.action IN ('note', 'pub'))"
+        " ORDER BY p.created_at, p.message_id",
+        (chat_id, user_id),
+    )
+    return [_prompt_from_row(row) for row in rows]
+
+
+def _prompt_from_row(row: aiosqlite.Row) -> Prompt:
+    return Prompt(
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        report_id=row["report_id"],
+        user_id=row["user_id"],
+        action=row["action"],
+        expected_state=ReportState(row["expected_state"]),
+        argument=row["argument"],
+        used=row["used_at"] is not None,
+    )
+
+
+async def report_by_card(db: Database, chat_id: int, message_id: int) -> int | None:
+    """The report whose card (in its group, or in the escalation group) is that message."""
+    row = await db.fetch_one(
+        "SELECT id FROM reports WHERE (group_chat_id = ? AND card_message_id = ?)"
+        " OR (escalation_chat_id = ? AND escalation_message_id = ?)",
+        (chat_id, message_id, chat_id, message_id),
+    )
+    return row["id"] if row else None
