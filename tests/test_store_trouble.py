@@ -18,7 +18,8 @@ from liaisonbot.domain.models import RoleGrant
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.services import people
 from liaisonbot.store import Database
-from tests.conftest import CONTACT, NOW, Bot, Clock, make_settings, seed_world, start_bot
+from tests.conftest import Bot, make_settings, start_bot
+from tests.support.world import CONTACT, NOW, Clock, seed_world
 
 ADMIN_ID = 7001
 LONG = "原材料供应中断。" * 249  # 1,992 characters, about 6 kB: needs new pages

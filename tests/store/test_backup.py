@@ -8,7 +8,7 @@ from pathlib import Path
 
 from liaisonbot.store import Database
 from liaisonbot.store.backup import backup_to, rotate_backup
-from tests.conftest import seed_world
+from tests.support.world import seed_world
 
 
 def _count(path: Path, table: str) -> int:
