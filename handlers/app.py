@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from handlers import private_text
+from handlers import backup_job, private_text
 from handlers.common import Deps, remember_user
 from handlers.digest import commands as digest
 from handlers.digest import jobs as digest_jobs
@@ -202,6 +202,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     await replay_unhandled(application)
     await register_commands(application)
     outbox_sender.schedule(application)  # what a stop left owed goes out while polling
+    backup_job.schedule(application)
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
 
