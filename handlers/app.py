@@ -101,7 +101,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
     deps: Deps | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     assert settings.token is not None
     builder: Any = (
         ApplicationBuilder()
@@ -127,7 +127,7 @@ def build_application(
     return application
 
 
-def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(application: Application) -> None:
     """Every handler, by journey. All are in group 0, where PTB runs the first that matches: the
     order matters where filters overlap (a document: a list before a report's attachment)."""
     new_message = filters.UpdateType.MESSAGE  # edited messages never file anything
@@ -192,7 +192,7 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     application.add_error_handler(_on_error)
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
     await deps.db.open()  # migrates; a no-op when the caller opened it already
     await Inbox(deps.db).prune(deps.now())
@@ -203,7 +203,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     reminder_jobs.schedule(application)
 
 
-async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(application: Application) -> None:
     """Command menus for private chats and groups, Chinese by default, English for en clients."""
     default = application.bot_data["deps"].settings.lang
     for lang in LANGUAGES:
@@ -230,7 +230,7 @@ def run_polling(settings: Settings) -> None:
     """Run until stopped; pending updates are kept, so reports sent while down are processed."""
     db = Database(settings.db)
 
-    async def close_db(application: Application) -> None:  # type: ignore[type-arg]
+    async def close_db(application: Application) -> None:
         await db.close()
 
     application = build_application(settings, db)

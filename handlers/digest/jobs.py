@@ -189,7 +189,7 @@ async def run_deliveries(
 # -- inside the bot ------------------------------------------------------------------------------
 
 
-def _deps(application: Application) -> Any:  # type: ignore[type-arg]
+def _deps(application: Application) -> Any:
     return application.bot_data["deps"]
 
 
@@ -198,7 +198,7 @@ def _grace(settings: Settings) -> timedelta:
 
 
 async def deliver_due(
-    application: Application,  # type: ignore[type-arg]
+    application: Application,
     *,
     at_time: str | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -233,7 +233,7 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver_due(context.application, at_time=at_time)
 
 
-def ensure_daily_job(application: Application, at_time: str) -> bool:  # type: ignore[type-arg]
+def ensure_daily_job(application: Application, at_time: str) -> bool:
     """One daily job per subscription time; True if it was added now."""
     queue = application.job_queue
     if queue is None:
@@ -257,7 +257,7 @@ def ensure_daily_job(application: Application, at_time: str) -> bool:  # type: i
     return True
 
 
-async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
+async def on_startup(application: Application) -> None:
     """Jobs are not persisted: re-create them from the database, then catch up once."""
     queue = application.job_queue
     if queue is None:
@@ -275,7 +275,7 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
 # -- outside the bot: `liaisonbot digest --send` ---------------------------------------------------
 
 
-def cli_bot(settings: Settings, request: BaseRequest | None = None) -> ExtBot:  # type: ignore[type-arg]
+def cli_bot(settings: Settings, request: BaseRequest | None = None) -> ExtBot:
     assert settings.token is not None
     return ExtBot(
         settings.token.get_secret_value(),

@@ -41,7 +41,7 @@ class RunResult:
     closed: int = 0
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     job_queue = application.job_queue
     if job_queue is None:
         log.warning("no JobQueue (python-telegram-bot[job-queue]); reminders are not sent")
