@@ -15,7 +15,7 @@ import io
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -133,13 +133,13 @@ def make_renderer(
         if digest.empty:
             return Rendered(text)
         key = ("ledger", digest.scope, digest.period)
-        data = cache.extra.get(key)
+        data = cast("bytes | None", cache.extra.get(key))  # the ledger cached below
         if data is None:
             data = await ledger_xlsx(db, digest, settings.zone)
             cache.extra[key] = data
         return Rendered(
             text,
-            (ledger_filename(digest), data),  # type: ignore[arg-type]
+            (ledger_filename(digest), data),
             digest_render.caption(digest, lang),
         )
 

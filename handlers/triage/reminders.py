@@ -98,7 +98,7 @@ async def _send(bot: Bot, d: Deps, reminder: reminders.Reminder, lang: str) -> b
     params = {
         "number": c.report_id,
         "title": escape(c.title),
-        "due": rendering.local_time(c.due_at, d.settings.zone),  # type: ignore[arg-type]
+        "due": rendering.local_time(c.due_at, d.settings.zone),
     }
     if reminder.kind is Kind.DUE_SOON:
         targets = [c.assignee_id] if c.assignee_id else []
