@@ -29,8 +29,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from handlers import private_text
 from handlers.common import Deps, remember_user
-from handlers.digest import commands as digest
 from handlers.digest import jobs as digest_jobs
+from handlers.digest import on_demand as digest_on_demand
+from handlers.digest import subscribe as digest_subscribe
+from handlers.digest import subscriptions_list as digest_subscriptions
+from handlers.digest import unsubscribe as digest_unsubscribe
 from handlers.directory import enterprises, queue
 from handlers.directory import export as export_chat
 from handlers.directory import lists as list_upload
@@ -154,11 +157,15 @@ def add_handlers(application: Application) -> None:
             CommandHandler("cancel", report_dialog.cancel, filters=new_message & private),
             CallbackQueryHandler(report_dialog.on_draft_button_pressed, pattern=r"^d\|"),
             # the daily digest: subscriptions and the digest on demand
-            CommandHandler("subscribe", digest.subscribe_command, filters=new_message),
-            CommandHandler("unsubscribe", digest.unsubscribe_command, filters=new_message),
-            CommandHandler("subscriptions", digest.subscriptions_command, filters=new_message),
-            CommandHandler("digest", digest.digest_command, filters=new_message),
-            CallbackQueryHandler(digest.on_subscription_button_pressed, pattern=r"^ds\|"),
+            CommandHandler("subscribe", digest_subscribe.subscribe_command, filters=new_message),
+            CommandHandler(
+                "unsubscribe", digest_unsubscribe.unsubscribe_command, filters=new_message
+            ),
+            CommandHandler(
+                "subscriptions", digest_subscriptions.subscriptions_command, filters=new_message
+            ),
+            CommandHandler("digest", digest_on_demand.digest_command, filters=new_message),
+            CallbackQueryHandler(digest_subscribe.on_subscription_button_pressed, pattern=r"^ds\|"),
             # directory: enterprises, the industry chain, the group's queue, exports
             CommandHandler("enterprise", enterprises.enterprise_command, filters=new_message),
             CommandHandler("chain", enterprises.chain_command, filters=new_message),
