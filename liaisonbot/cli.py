@@ -232,6 +232,24 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_db(settings, work))
 
 
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    """What the bot owes people and could not send: given up, or still being retried."""
+    from liaisonbot.services import outbox
+
+    async def work(db: Database) -> int:
+        counts = await outbox.counts(db)
+        print("outbox: " + ", ".join(f"{state} {n}" for state, n in sorted(counts.items())))
+        for owed in await outbox.unfinished(db):
+            what = "acknowledgement" if owed.kind.value == "ack" else "group card"
+            print(
+                f"report {owed.report_id}: {what}, {owed.attempts} failed attempt(s),"
+                f" last error: {owed.last_error or '-'}"
+            )
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
 def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     from liaisonbot.read.digest.scope import DigestScope
     from liaisonbot.services import subscriptions
@@ -364,6 +382,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--from", dest="date_from", type=_date)
     exp.add_argument("--to", dest="date_to", type=_date)
     exp.set_defaults(func=cmd_export)
+
+    sub.add_parser(
+        "outbox", help="messages the bot could not send: given up or being retried"
+    ).set_defaults(func=cmd_outbox)
 
     backup = sub.add_parser("backup", help="a consistent, checked copy of the database")
     backup.add_argument("file", help="where to write the copy (e.g. backups/liaisonbot.db)")

@@ -21,7 +21,7 @@ from handlers.i18n import t
 from handlers.refusals import text_refusal
 from handlers.rendering import content_lines
 from handlers.reporting import keyboards
-from handlers.reporting.delivery import deliver_report
+from handlers.reporting.delivery import deliver_filed
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.limits import TextRejected, clean_text
 from liaisonbot.domain.models import Attachment, ReportContent
@@ -306,7 +306,7 @@ async def _submit(
         return
     await query.answer(t(lang, "dialog.submitted", number=filed.report_id))
     await message.edit_reply_markup(None)
-    await deliver_report(context.bot, d, filed.report_id)
+    await deliver_filed(context.bot, d, filed.report_id)
 
 
 def draft_summary(content: ReportContent, lang: str) -> str:
