@@ -21,7 +21,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from handlers.common import Deps
 from handlers.i18n import t
-from handlers.rendering import content_lines
+from handlers.rendering import content_lines, fit
 from handlers.triage.cards import report_card
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain.models import Enterprise, Report
@@ -159,10 +159,10 @@ def filed_ack(report: Report, enterprise: Enterprise, lang: str, zone: ZoneInfo)
             code=escape(enterprise.credit_code),
             chain=escape(enterprise.chain or "—"),
         ),
-        *content_lines(report.content, lang),
+        *content_lines(report.content, lang, report.id),
         "",
         t(lang, "report.filed_next", number=report.id)
         if report.group_chat_id
         else t(lang, "report.filed_no_group"),
     ]
-    return "\n".join(lines)
+    return fit("\n".join(lines), lang, number=report.id)

@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.refusals import text_refusal
-from handlers.rendering import content_lines
+from handlers.rendering import content_lines, fit
 from handlers.reporting import keyboards
 from handlers.reporting.delivery import deliver_filed
 from liaisonbot.domain.errors import NotBound
@@ -310,4 +310,4 @@ async def _submit(
 
 
 def draft_summary(content: ReportContent, lang: str) -> str:
-    return "\n".join([t(lang, "dialog.summary_head"), "", *content_lines(content, lang)])
+    return fit("\n".join([t(lang, "dialog.summary_head"), "", *content_lines(content, lang)]), lang)
