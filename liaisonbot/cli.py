@@ -283,6 +283,16 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     return _digest_dry_run(args, settings)
 
 
+DIGEST_OUTCOMES = {
+    "sent": "sent",
+    "skipped": "skipped (empty or non-working day)",
+    "already": "sent before",
+    "busy": "being sent by another running process",
+    "blocked": "unreachable (subscription made inactive)",
+    "failed": "failed (the next run tries again)",
+}
+
+
 def _digest_send(settings: Settings) -> int:
     if settings.token is None:
         raise CliError("no bot token: set LIAISONBOT_TOKEN to send digests")
@@ -291,8 +301,12 @@ def _digest_send(settings: Settings) -> int:
 
     async def work(db: Database) -> int:
         report = await send_now(db, settings)
-        print(", ".join(f"{o.value} {report.count(o)}" for o in Outcome))
-        return 1 if report.count(Outcome.FAILED) else 0
+        print(", ".join(f"{DIGEST_OUTCOMES[o]} {report.count(o)}" for o in Outcome))
+        unsent = [sid for sid, o in report.outcomes.items() if o in (Outcome.BUSY, Outcome.FAILED)]
+        for sid in unsent:
+            why = DIGEST_OUTCOMES[report.outcomes[sid]]
+            print(f"not sent: subscription {sid} ({why})")
+        return 1 if unsent else 0
 
     return asyncio.run(_with_db(settings, work))
 
