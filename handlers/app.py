@@ -11,7 +11,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -217,8 +217,15 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error; tell the person only in a private chat. A group never sees it: each such
+    message would spend the group's 20-a-minute budget and show a failure to everyone there."""
     log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat and update.effective_message:
+    if (
+        isinstance(update, Update)
+        and update.effective_chat
+        and update.effective_chat.type == "private"
+        and update.effective_message
+    ):
         deps: Deps = context.bot_data["deps"]
         try:
             await update.effective_message.reply_text(t(deps.settings.lang, "error.internal"))
@@ -237,3 +244,20 @@ def run_polling(settings: Settings) -> None:
     application.post_shutdown = close_db
     log.info("LiaisonBot polling %s", settings.api_base.split("/bot")[0])
     application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+
+
+def telegram_problem(exc: BaseException, settings: Settings) -> str | None:
+    """One line saying what to check when the bot cannot start or send: a refused token, an
+    unreachable Bot API (None for any other error, which keeps its traceback)."""
+    where = settings.api_base.split("/bot")[0]
+    if isinstance(exc, InvalidToken):
+        return (
+            f"the Bot API at {where} refused the bot token: check LIAISONBOT_TOKEN "
+            "(the token @BotFather gave) and LIAISONBOT_API_BASE"
+        )
+    if isinstance(exc, NetworkError | TimedOut):
+        return (
+            f"cannot reach the Bot API at {where}: check LIAISONBOT_API_BASE and the network "
+            "(a proxy or firewall in between)"
+        )
+    return None

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
+from liaisonbot.logsafe import hide_secrets, secrets_of_token
 from liaisonbot.sandbox import scene
 from liaisonbot.sandbox.server import Sandbox, running_sandbox
+from liaisonbot.sandbox.state import DEFAULT_TOKEN
 from liaisonbot.store import Database
 
 DEFAULT_PORT = 8080
@@ -126,6 +128,7 @@ async def _run(port: int, settings: Settings) -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     chosen = os.environ.get("LIAISONBOT_DB")
     db_path = Path(chosen) if chosen else _fresh_database()
+    hide_secrets(secrets_of_token(DEFAULT_TOKEN))  # the sandbox's token, in its server's logs
     async with sandbox_with_bot(db_path, _free_or_default(port), lang=settings.lang) as (sb, bot):
         print(
             f"\nLiaisonBot sandbox is running: open {sb.base_url}/ in a browser.\n"
