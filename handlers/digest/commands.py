@@ -29,6 +29,7 @@ from handlers.refusals import code_refusal, domain_refusal
 from liaisonbot.domain.codes import InvalidCode, region_name, validate_region_code
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.models import RoleGrant
+from liaisonbot.domain.numbers import is_ascii_digits, parse_id
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.files.ledger import ledger_filename, ledger_xlsx
 from liaisonbot.read import reports as views
@@ -59,7 +60,9 @@ def _parse(data: str) -> tuple[str, int, str, str] | None:
     if len(parts) != 5 or parts[0] != PREFIX:
         return None
     region = "" if parts[1] == "-" else parts[1]
-    if region and not region.isdigit():
+    if region and (not is_ascii_digits(region) or len(region) > 6):
+        return None
+    if not (parts[2].isascii() and 0 < len(parts[2]) <= 4):
         return None
     try:
         mask = int(parts[2], 16)
@@ -77,7 +80,9 @@ def _opts(at_time: str, skip_empty: bool, skip_non_working: bool) -> str:
 def _unpack_opts(opts: str, default_time: str) -> tuple[str, bool, bool]:
     digits = opts[:4]
     at_time = (
-        f"{digits[:2]}:{digits[2:]}" if len(digits) == 4 and digits.isdigit() else default_time
+        f"{digits[:2]}:{digits[2:]}"
+        if len(digits) == 4 and is_ascii_digits(digits)
+        else default_time
     )
     return at_time, "e" in opts[4:], "h" in opts[4:]
 
@@ -185,7 +190,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             skip_empty = True
         elif token.lower() in SKIP_HOLIDAY_WORDS:
             skip_non_working = True
-        elif token.isdigit():
+        elif token.isdigit():  # validate_region_code refuses all but ASCII digits
             try:
                 region = validate_region_code(token)
             except InvalidCode as exc:
@@ -417,7 +422,8 @@ async def _unsubscribe_button(
         count = await subscriptions.unsubscribe(d.db, chat.id, d.now())
         text = t(lang, "unsubscribe.done", count=count) if count else t(lang, "unsubscribe.none")
     else:
-        sub = await subscriptions.get(d.db, int(which)) if which.isdigit() else None
+        sub_id = parse_id(which)
+        sub = await subscriptions.get(d.db, sub_id) if sub_id else None
         stopped = (
             sub is not None
             and sub.chat_id == chat.id
