@@ -28,7 +28,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from handlers import private_text
-from handlers.common import Deps, remember_user
+from handlers.common import Deps, language, remember_user
 from handlers.digest import commands as digest
 from handlers.digest import jobs as digest_jobs
 from handlers.directory import enterprises, queue
@@ -187,6 +187,8 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
                 new_message & private & (filters.PHOTO | filters.Document.ALL),
                 report_dialog.on_file,
             ),
+            # any other button (malformed, forged, from an older version): a short alert
+            CallbackQueryHandler(on_unknown_button_pressed),
         ]
     )
     application.add_error_handler(_on_error)
@@ -214,6 +216,15 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
         ):
             commands = [BotCommand(name, t(lang, f"command.{name}")) for name in names]
             await application.bot.set_my_commands(commands, scope=scope, language_code=code)
+
+
+async def on_unknown_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no handler recognises: answered (so the client stops waiting) and logged once."""
+    query = update.callback_query
+    assert query is not None
+    log.warning("unrecognised button %r from user %s", (query.data or "")[:80], query.from_user.id)
+    lang = await language(context, update.effective_user)
+    await query.answer(t(lang, "button.unknown"), show_alert=True)
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
