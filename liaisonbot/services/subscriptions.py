@@ -128,6 +128,14 @@ def check_scope(grants: list[RoleGrant], scope: DigestScope) -> None:
         raise OutOfScope()
 
 
+def may_stop(grants: list[RoleGrant], user_id: int, sub: Subscription) -> bool:
+    """Who may stop a subscription: its owner (or the person whose private chat gets it), or an
+    official (an admin) whose scope covers the subscription's scope."""
+    if user_id in (sub.owner_id, sub.chat_id):
+        return True
+    return any(sub.scope.within(g) for g in digest_grants(grants))
+
+
 async def subscribe(
     db: Database,
     *,

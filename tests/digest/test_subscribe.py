@@ -136,3 +136,21 @@ async def test_the_deep_link_of_a_key_item_shows_it(bot: Bot) -> None:
     assert f"{row[0]}" in bot.request.last_text(OFFICIAL_GD.id)
     await bot.say(STRANGER, f"/start show_{row[0]}")
     assert "问题办理" not in bot.request.last_text(STRANGER.id)
+
+
+async def test_an_official_of_another_region_cannot_unsubscribe_the_group(bot: Bot) -> None:
+    from tests.digest.conftest import ADMIN, OFFICIAL_FJ
+
+    await grant_officials(bot.db)
+    await bot.say(OFFICIAL_GD, "/subscribe 44", chat_id=ESCALATION_GROUP)
+    await bot.say(OFFICIAL_FJ, "/unsubscribe", chat_id=ESCALATION_GROUP)
+    assert "只有订阅人本人" in bot.request.last_text(ESCALATION_GROUP)
+    assert len(await subscriptions.for_chat(bot.db, ESCALATION_GROUP)) == 1
+    # a forged press of the one-subscription button, by the same official
+    [sub] = await subscriptions.for_chat(bot.db, ESCALATION_GROUP)
+    sent = {"chat_id": ESCALATION_GROUP, "text": ""}
+    await bot.send(bot.updates.press(OFFICIAL_FJ, sent, f"ds|-|0|{sub.id}|u", 1))
+    assert bot.request.sent("answerCallbackQuery")[-1].get("show_alert")
+    assert len(await subscriptions.for_chat(bot.db, ESCALATION_GROUP)) == 1
+    await bot.say(ADMIN, "/unsubscribe", chat_id=ESCALATION_GROUP)  # an admin covers it
+    assert await subscriptions.for_chat(bot.db, ESCALATION_GROUP) == []
