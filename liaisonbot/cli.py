@@ -274,6 +274,7 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     scope = DigestScope(_region(args.region), tuple(c.strip() for c in args.chain or []))
 
     async def work(db: Database) -> int:
+        await subscriptions.check_chains(db, scope.chains, tuple(settings.chains))
         sub = await subscriptions.subscribe(
             db,
             chat_id=args.user_id,

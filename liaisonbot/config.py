@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     confirm_timeout_days: int = Field(
         default=7, ge=1, le=90, description="A resolved item unanswered this long is closed."
     )
+    # Industry chains known besides those of the enterprise lists (e.g. before a list is
+    # imported); a chain name anyone types must be one of the two.
+    chains: list[str] = Field(default_factory=list)
     # The daily digest: the default time of a new subscription (HH:MM in `tz`), how late a missed
     # digest may still go out after a restart, and how often failed deliveries are retried.
     digest_time: str = Field(default="08:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")

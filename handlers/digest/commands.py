@@ -332,6 +332,7 @@ async def _subscribe(
     assert user is not None and chat is not None
     d = deps(context)
     try:
+        await subscriptions.check_chains(d.db, scope.chains, tuple(d.settings.chains))
         sub = await subscriptions.subscribe(
             d.db,
             chat_id=chat.id,
