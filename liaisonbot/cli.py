@@ -213,7 +213,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"no such file: {path}")
 
     async def work(db: Database) -> int:
-        result = await import_enterprises(db, path, skip_invalid=args.skip_invalid, now=utcnow())
+        result = await import_enterprises(
+            db, path, skip_invalid=args.skip_invalid, now=utcnow(), limits=settings.import_limits
+        )
         print(result.render(settings.lang))
         return 1 if result.errors and not args.skip_invalid else 0
 
