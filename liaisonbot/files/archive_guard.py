@@ -11,7 +11,10 @@ Each refusal names the limit (`import.error.limit_*`).
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +52,8 @@ class LimitExceeded(Exception):
         self.error = error
 
 
-def limit_error(limit: str, row: int = 0, **params: object) -> RowError:
-    return RowError(row, f"limit_{limit}", params=params)
+def limit_error(which: str, row: int = 0, **params: object) -> RowError:
+    return RowError(row, f"limit_{which}", params=params)
 
 
 def check_file_size(path: Path, limits: ImportLimits) -> None:
@@ -74,9 +77,9 @@ def check_xlsx(path: Path, limits: ImportLimits) -> None:
             _check_declared(info, limits)
         for info in members:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                _scan_sheet(archive, info, limits)
+                _scan_sheet(path, info, limits)
             elif info.filename.endswith("sharedStrings.xml"):
-                _scan_sheet(archive, info, limits, count_rows=False)
+                _scan_sheet(path, info, limits, count_rows=False)
 
 
 def _check_declared(info: zipfile.ZipInfo, limits: ImportLimits) -> None:
@@ -99,23 +102,46 @@ def _member_error(name: str, size: int, limits: ImportLimits) -> RowError:
 
 
 def _scan_sheet(
-    archive: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    limits: ImportLimits,
-    *,
-    count_rows: bool = True,
+    path: Path, info: zipfile.ZipInfo, limits: ImportLimits, *, count_rows: bool = True
 ) -> None:
     """Inflate one member as a stream: its real size and (for a sheet) its rows, within limits."""
     size = rows = 0
     try:
-        with archive.open(info) as stream:
-            while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if size > limits.member_bytes:
-                    raise LimitExceeded(_member_error(info.filename, size, limits))
-                if count_rows:
-                    rows += chunk.count(b"<row ") + chunk.count(b"<row>")
-                    if rows > limits.rows:
-                        raise LimitExceeded(limit_error("rows", limit=limits.rows))
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
-        return  # damaged or encrypted: the reader says so in its own words
+        for chunk in _inflate(path, info):
+            size += len(chunk)
+            if size > limits.member_bytes:
+                raise LimitExceeded(_member_error(info.filename, size, limits))
+            if count_rows:
+                rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+                if rows > limits.rows:
+                    raise LimitExceeded(limit_error("rows", limit=limits.rows))
+    except (OSError, zlib.error, struct.error):
+        return  # damaged: the reader says so in its own words
+
+
+def _inflate(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The member's bytes, inflated from its compressed data without trusting the declared
+    uncompressed size (zipfile stops there; a reader that does not would inflate it all)."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return
+    with path.open("rb") as f:
+        f.seek(info.header_offset)
+        header = f.read(30)
+        if header[:4] != b"PK\x03\x04":
+            return
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        f.seek(info.header_offset + 30 + name_length + extra_length)
+        remaining = info.compress_size
+        inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        while remaining > 0:
+            data = f.read(min(_CHUNK, remaining))
+            if not data:
+                return
+            remaining -= len(data)
+            if inflater is None:
+                yield data
+                continue
+            out = inflater.decompress(data, _CHUNK)
+            yield out
+            while inflater.unconsumed_tail:
+                yield inflater.decompress(inflater.unconsumed_tail, _CHUNK)
