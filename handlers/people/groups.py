@@ -15,6 +15,7 @@ from handlers.refusals import code_refusal
 from liaisonbot.domain.access import is_admin
 from liaisonbot.domain.codes import InvalidCode, region_name, validate_region_code
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
+from liaisonbot.domain.numbers import is_ascii_digits, parse_id
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read import reports as views
 from liaisonbot.services import people, triage
@@ -84,7 +85,7 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     title = message.chat.title or ""
     if len(args) == 1 and args[0].lower() in ESCALATION_WORDS:
         group = LiaisonGroup(chat_id=message.chat.id, title=title, is_escalation=True)
-    elif not args or not args[0].isdigit() or len(args[0]) > 6 or len(args) > 2:
+    elif not args or not is_ascii_digits(args[0]) or len(args[0]) > 6 or len(args) > 2:
         await message.reply_text(t(lang, "group.bind_usage"))
         return
     else:
@@ -129,11 +130,11 @@ async def _grant_args(
         await message.reply_text(t(lang, "group.grant_usage"))
         return None
     who = args[1]
-    user_id: int | None = int(who) if who.isdigit() else None
+    user_id: int | None = parse_id(who)
     if user_id is None and who.startswith("@"):
         user_id = await views.user_id_by_username(deps(context).db, who[1:])
     region = args[2] if len(args) > 2 else ""
-    if user_id is None or (region and not region.isdigit()):
+    if user_id is None or (region and not is_ascii_digits(region)):
         await message.reply_text(t(lang, "group.grant_usage"))
         return None
     if region and check_region:

@@ -76,7 +76,7 @@ def accept_pick(urgency: Urgency, scope: Scope) -> str:
 
 
 def parse_accept_pick(argument: str) -> tuple[Urgency, Scope] | None:
-    if len(argument) != 2 or not argument[1].isdigit():
+    if len(argument) != 2 or argument[1] not in "0123456789":
         return None
     urgency = next((u for u in Urgency if u.value[0] == argument[0]), None)
     index = int(argument[1])

@@ -22,6 +22,7 @@ from handlers.triage.cards import refresh_cards
 from handlers.triage.changes import after_change
 from liaisonbot.domain.errors import BadArgument, DomainError, IllegalTransition, StaleState
 from liaisonbot.domain.limits import TextRejected
+from liaisonbot.domain.numbers import parse_id, parse_number
 from liaisonbot.read import reports as views
 from liaisonbot.services import triage
 from liaisonbot.services.triage import Change, Outcome, Satisfaction, Seat
@@ -29,7 +30,7 @@ from liaisonbot.services.triage import Change, Outcome, Satisfaction, Seat
 log = logging.getLogger(__name__)
 
 PUBLIC_PREFIX = re.compile(r"^\s*(公开|public)\s*[:：]\s*", re.IGNORECASE)
-NUMBER = re.compile(r"#?(\d{1,9})")
+NUMBER = re.compile(r"#?([0-9]{1,9})")
 
 
 async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -186,13 +187,14 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
         )
     if action == "extend":
         days_text, _, reason = text.strip().partition(" ")
-        if not days_text.isdigit():
-            raise BadArgument(value=days_text)
+        days = parse_number(days_text, maximum=999)
+        if days is None:
+            raise BadArgument(value=days_text[:20])
         return await triage.extend(
             d.db,
             rid,
             user_id,
-            int(days_text),
+            days,
             reason,
             expected=expected,
             now=now,
@@ -216,8 +218,8 @@ def _number(text: str) -> int:
 async def _person(d: Deps, text: str) -> int:
     """A user id, or an @username the bot has seen."""
     word = text.strip()
-    if word.isdigit():
-        return int(word)
+    if (user_id := parse_id(word)) is not None:
+        return user_id
     if word.startswith("@"):
         user_id = await views.user_id_by_username(d.db, word[1:])
         if user_id is not None:
