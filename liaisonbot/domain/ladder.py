@@ -1,5 +1,5 @@
-"""The escalation ladder (属地解决、逐级上报): which task force (专班) a report goes to, the next one
-up, and who may act at a level (docs/domain.md#escalation-ladder). Pure: no I/O.
+"""The escalation ladder (属地解决、逐级上报): which task force (专班) a report goes to, the next
+one up, and who may act at a level (docs/domain.md#escalation-ladder). Pure: no I/O.
 
 A task force is an escalation group bound with a region prefix: `35` the province's, `3501` a
 city's, none the national one (部专班). A report goes first to the most specific task force whose

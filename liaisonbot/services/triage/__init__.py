@@ -38,6 +38,7 @@ from liaisonbot.services.triage.bookkeeping import (
 )
 from liaisonbot.services.triage.coordination import (
     assist_note,
+    assist_preflight,
     assist_step,
     name_other_region,
     request_assist_in,
@@ -96,6 +97,7 @@ __all__ = [
     "add_prompt",
     "assign",
     "assist_note",
+    "assist_preflight",
     "assist_step",
     "auto_close_due",
     "close_prompt",

@@ -94,6 +94,12 @@ async def _assist_actor(
     return report, enterprise
 
 
+async def assist_preflight(db: Database, report_id: int, region_code: str, actor_id: int) -> None:
+    """Refuse now what `assist_note` would refuse, before asking for the text."""
+    async with UnitOfWork(db) as uow:
+        await _assist_actor(uow, report_id, region_code, actor_id)
+
+
 async def assist_step(
     db: Database,
     report_id: int,
