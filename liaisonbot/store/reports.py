@@ -168,6 +168,12 @@ TRIAGE_COLUMNS = frozenset(
         "scope",
         "escalation_chat_id",
         "escalation_message_id",
+        # the escalation ladder (migrations/0009_escalation_ladder.sql)
+        "escalation_level",
+        "level_since",
+        "other_region",
+        "lead_unit",
+        "partner_units",
     }
 )
 
