@@ -21,7 +21,7 @@ from handlers.triage.verbs import Verb
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.workflow import Activity
 from liaisonbot.read import reports as views
-from liaisonbot.read.triage import AssistInfo
+from liaisonbot.read.triage import AssistInfo, assist_by_card
 from liaisonbot.services import triage
 from liaisonbot.services.triage import Change, Seat
 
@@ -117,7 +117,7 @@ async def on_assist_pressed(
     """接收 / 回复 / 办结 on a 协办 card; the card pressed names the region asked."""
     message = query.message
     assert message is not None
-    found = await views.assist_by_card(d.db, message.chat.id, message.message_id)
+    found = await assist_by_card(d.db, message.chat.id, message.message_id)
     if found is None or found[0] != report_id:
         await query.answer(t(lang, "triage.forged"), show_alert=True)
         return None

@@ -64,5 +64,6 @@ def may_act_at_level(grants: Iterable[RoleGrant], enterprise: Enterprise, prefix
 
 
 def other_region_of(own_region: str, other_region: str) -> bool:
-    """Whether a region code lies outside the enterprise's own city (the unit of 属地)."""
-    return other_region[:4] != own_region[:4]
+    """Whether a region code lies outside the enterprise's own city (the unit of 属地) and does
+    not contain it (its own province is no other region)."""
+    return not own_region.startswith(other_region) and other_region[:4] != own_region[:4]
