@@ -40,7 +40,7 @@ from handlers.people import groups, invite, my_reports, start
 from handlers.people import help as help_commands
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
-from handlers.reporting.delivery import deliver_pending
+from handlers.reporting import outbox_sender
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
@@ -153,6 +153,9 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
             ),
             CommandHandler("cancel", report_dialog.cancel, filters=new_message & private),
             CallbackQueryHandler(report_dialog.on_draft_button_pressed, pattern=r"^d\|"),
+            CallbackQueryHandler(
+                outbox_sender.on_summary_card_pressed, pattern=rf"^{outbox_sender.SUMMARY_BUTTON}\|"
+            ),
             # the daily digest: subscriptions and the digest on demand
             CommandHandler("subscribe", digest.subscribe_command, filters=new_message),
             CommandHandler("unsubscribe", digest.unsubscribe_command, filters=new_message),
@@ -198,7 +201,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     await Inbox(deps.db).prune(deps.now())
     await replay_unhandled(application)
     await register_commands(application)
-    await deliver_pending(application.bot, application.bot_data["deps"])
+    outbox_sender.schedule(application)  # what a stop left owed goes out while polling
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
 

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from handlers.common import deps, language
 from handlers.i18n import t
-from handlers.rendering import action_label, label, local_time
+from handlers.rendering import action_label, fit, label, local_time
 from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
 from liaisonbot.domain.models import Attachment, Enterprise, Report, ReportEvent
@@ -179,7 +179,7 @@ def report_detail(
         if event.note:
             line += t(lang, "show.event_note", note=_event_note(event, lang, names))
         lines.append(line)
-    return "\n".join(lines)
+    return fit("\n".join(lines), lang)
 
 
 def _event_note(event: ReportEvent, lang: str, names: dict[int, str] | None = None) -> str:

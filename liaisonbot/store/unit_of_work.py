@@ -12,6 +12,7 @@ from liaisonbot.store.deliveries import DeliveryRepository
 from liaisonbot.store.drafts import DraftRepository
 from liaisonbot.store.enterprises import EnterpriseRepository
 from liaisonbot.store.ladder import LadderRepository
+from liaisonbot.store.outbox import OutboxRepository
 from liaisonbot.store.people import PeopleRepository
 from liaisonbot.store.reports import ReportRepository, TriageRepository
 from liaisonbot.store.subscriptions import SubscriptionRepository
@@ -28,6 +29,7 @@ class UnitOfWork:
     subscriptions: SubscriptionRepository
     deliveries: DeliveryRepository
     ladder: LadderRepository
+    outbox: OutboxRepository
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -44,6 +46,7 @@ class UnitOfWork:
         self.subscriptions = SubscriptionRepository(conn)
         self.deliveries = DeliveryRepository(conn)
         self.ladder = LadderRepository(conn)
+        self.outbox = OutboxRepository(conn)
         return self
 
     async def __aexit__(
