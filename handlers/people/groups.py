@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.refusals import code_refusal
+from handlers.triage.cards import task_force_name
 from liaisonbot.domain.access import is_admin
 from liaisonbot.domain.codes import InvalidCode, region_name, validate_region_code
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
@@ -52,6 +53,9 @@ def _chain_text(lang: str, chain: str) -> str:
 
 def _binding_text(lang: str, group: LiaisonGroup) -> str:
     if group.is_escalation:
+        if group.region_prefix:
+            level = task_force_name(group.region_prefix, lang)
+            return t(lang, "group.binding_escalation_level", level=level)
         return t(lang, "group.binding_escalation")
     return t(
         lang,
@@ -70,7 +74,7 @@ def _same_binding(a: LiaisonGroup, b: LiaisonGroup) -> bool:
 
 
 async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/bindgroup REGION_CODE [CHAIN]` or `/bindgroup escalation`, in the group itself. The
+    """`/bindgroup REGION_CODE [CHAIN]` or `/bindgroup escalation [REGION_CODE]`, in the group. The
     region must be a GB/T 2260 code; rebinding a bound group says what it was before."""
     message = update.effective_message
     assert message is not None
@@ -83,8 +87,16 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     d = deps(context)
     title = message.chat.title or ""
-    if len(args) == 1 and args[0].lower() in ESCALATION_WORDS:
-        group = LiaisonGroup(chat_id=message.chat.id, title=title, is_escalation=True)
+    if args and args[0].lower() in ESCALATION_WORDS and len(args) <= 2:
+        # `/bindgroup escalation [REGION]`: the task force of a province, a city, or the nation
+        try:
+            scope = validate_region_code(args[1]) if len(args) == 2 else ""
+        except InvalidCode as exc:
+            await message.reply_text(code_refusal(lang, exc), parse_mode=ParseMode.HTML)
+            return
+        group = LiaisonGroup(
+            chat_id=message.chat.id, title=title, region_prefix=scope, is_escalation=True
+        )
     elif not args or not is_ascii_digits(args[0]) or len(args[0]) > 6 or len(args) > 2:
         await message.reply_text(t(lang, "group.bind_usage"))
         return
@@ -107,6 +119,9 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             before=_binding_text(lang, before),
             after=_binding_text(lang, group),
         )
+    elif group.is_escalation and group.region_prefix:
+        level = task_force_name(group.region_prefix, lang)
+        text = t(lang, "group.bound_escalation_level", level=level)
     elif group.is_escalation:
         text = t(lang, "group.bound_escalation")
     else:

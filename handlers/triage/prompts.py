@@ -137,7 +137,9 @@ async def answer_prompt(
 
 async def _seat_of(d: Deps, chat_id: int, report_id: int) -> Seat:
     info = await views.triage_info(d.db, report_id)
-    if info is not None and info.escalation_chat_id == chat_id:
+    if info is not None and (
+        info.escalation_chat_id == chat_id or any(c.chat_id == chat_id for c in info.levels)
+    ):
         return Seat.ESCALATION
     return Seat.GROUP
 
@@ -153,12 +155,23 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
         return await triage.return_for_info(
             d.db, rid, user_id, text, expected=expected, now=now, seat=seat
         )
+    level = int(argument) if argument.isdigit() else None
     if action == "escalate":
-        return await triage.escalate(d.db, rid, user_id, text, expected=expected, now=now)
+        return await triage.escalate(
+            d.db, rid, user_id, text, expected=expected, now=now, seat=seat, at_level=level
+        )
     if action == "reject":
         return await triage.reject(d.db, rid, user_id, text, expected=expected, now=now)
     if action == "send_back":
-        return await triage.send_back(d.db, rid, user_id, text, expected=expected, now=now)
+        return await triage.send_back(
+            d.db, rid, user_id, text, expected=expected, now=now, at_level=level
+        )
+    if action == "units":
+        return await triage.set_units(d.db, rid, user_id, text, now=now, seat=seat)
+    if action == "region":
+        return await triage.name_other_region(d.db, rid, user_id, text, now=now, seat=seat)
+    if action == "assist_note":
+        return await triage.assist_note(d.db, rid, argument, user_id, text, now=now)
     if action == "resolve":
         body, policies = triage.split_policies(text)
         return await triage.resolve(

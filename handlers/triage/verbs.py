@@ -40,7 +40,13 @@ class Verb(StrEnum):
     PUBLIC_NOTE = "pub"
     RESOLVE = "res"  # opens the outcome panel
     ACKNOWLEDGE = "ack"  # escalation card
-    SEND_BACK = "sbk"  # escalation card
+    SEND_BACK = "sbk"  # escalation card: down one level
+    UNITS = "unt"  # 牵头单位 / 配合单位 (ForceReply)
+    OTHER_REGION = "xr"  # 跨地区: name the other region (ForceReply); its group gets a 协办 card
+    # on the 协办 card in the other region's liaison group
+    ASSIST_ACCEPT = "xa"
+    ASSIST_NOTE = "xn"
+    ASSIST_DONE = "xd"
     # on the panels
     ACCEPT_PICK = "acu"  # another urgency or scope on the accept panel
     ACCEPT_CONFIRM = "acx"
