@@ -81,8 +81,7 @@ class OutboxRepository(Repository):
 
     async def due(self, now: datetime, limit: int = 200) -> list[OwedMessage]:
         rows = await self._all(
-            f"{_SELECT} WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
-            " ORDER BY o.id LIMIT ?",
+            f"{_SELECT} WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
             (to_db(now), limit),
         )
         return [_owed(row) for row in rows]
