@@ -119,7 +119,8 @@ async def _run(rows: int, tmp: Path) -> bool:
     ms = 1000.0
     print(
         f"import {rows} rows: {report['seconds']:.2f} s, created {report['created']},"
-        f" {report['holds']} write transactions holding the lock {report['total_hold']:.1f} s in all,"
+        f" {report['holds']} write transactions holding the lock {report['total_hold']:.1f} s"
+        " in all,"
         f" longest write-lock hold {hold * ms:.0f} ms"
     )
     print(

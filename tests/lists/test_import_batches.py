@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import socket
-import subprocess
 import sys
 import textwrap
 import time
@@ -34,6 +33,7 @@ from tests.lists.conftest import (
 )
 from tests.support.enterprise_lists import generate_rows
 
+ROOT = Path(__file__).resolve().parents[2]
 DEAD = f"{socket.gethostname()}:999999999:1"  # a process that no longer runs
 
 
@@ -231,7 +231,9 @@ async def test_an_import_left_applying_by_a_dead_process_is_undone_at_the_next_o
     with pytest.raises(KeyboardInterrupt):
         await import_enterprises(db, second_list(tmp_path), now=LATER)
     assert len(await table(db, "SELECT id FROM enterprises")) == 16  # half-applied
-    await db.write("UPDATE enterprise_imports SET claimed_by = ? WHERE status = 'applying'", (DEAD,))
+    await db.write(
+        "UPDATE enterprise_imports SET claimed_by = ? WHERE status = 'applying'", (DEAD,)
+    )
 
     # A running process's import is left alone; a dead one's is undone at the next open.
     reopened = await Database(db.path).open()
@@ -270,22 +272,22 @@ async def test_kill_9_in_the_middle_of_apply_is_undone_at_the_next_open(
     rows = good_rows()
     rows[1][3] = "电子信息"
     big = write_csv(tmp_path / "big.csv", rows + generate_rows(1_500, seed=3, leading=20))
-    child = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(CHILD), db.path, str(big)],
-        cwd=Path(__file__).resolve().parents[2],
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", textwrap.dedent(CHILD), db.path, str(big), cwd=ROOT
     )
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and child.poll() is None:
+        while time.monotonic() < deadline and child.returncode is None:
             if len(await table(db, "SELECT id FROM enterprises")) > 300:
                 break  # some batches are in, most are not
             await asyncio.sleep(0.02)
-        assert child.poll() is None, "the import ended before it could be killed"
+        assert child.returncode is None, "the import ended before it could be killed"
         os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+        await child.wait()
     finally:
-        if child.poll() is None:
+        if child.returncode is None:
             child.kill()
+            await child.wait()
     assert await last_import(db) == ("big.csv", "applying", await _holder(db))
     assert len(await table(db, "SELECT id FROM enterprises")) > 4
 
