@@ -123,7 +123,7 @@ def report_list(
                 state=label(item.state, lang),
                 category=label(Category(item.category), lang),
                 title=escape(item.title),
-                at=local_time(item.created_at, zone),  # type: ignore[arg-type]
+                at=local_time(item.created_at, zone),
             )
         )
     lines.append(t(lang, "my.hint"))

@@ -11,6 +11,7 @@ none.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -130,7 +131,7 @@ async def send_card(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> boo
 async def _failed(d: Deps, owed: OwedMessage, exc: TelegramError) -> bool:
     """429 waits as long as Telegram asks; 5xx and network errors back off; too many, given up."""
     retry_after = exc.retry_after if isinstance(exc, RetryAfter) else None
-    seconds = retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else retry_after
+    seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
     given_up = await outbox.failed_attempt(
         d.db, owed, d.now(), f"{type(exc).__name__}: {exc}", retry_after=seconds
     )

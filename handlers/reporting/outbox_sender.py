@@ -100,7 +100,7 @@ class OutboxSender:
         lines = [t(lang, "outbox.summary_head", count=len(waiting)), ""]
         for owed in waiting:
             report = await views.report(d.db, owed.report_id)
-            enterprise = report and await views.enterprise(d.db, report.enterprise_id)
+            enterprise = await views.enterprise(d.db, report.enterprise_id) if report else None
             if report is None or enterprise is None:
                 continue
             lines.append(
@@ -138,14 +138,14 @@ class OutboxSender:
         await self.run_once(context.bot, deps(context))
 
 
-def sender_of(application: Application) -> OutboxSender:  # type: ignore[type-arg]
+def sender_of(application: Application) -> OutboxSender:
     found: OutboxSender | None = application.bot_data.get("outbox")
     if found is None:
         found = application.bot_data["outbox"] = OutboxSender()
     return found
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     """Re-created at every start: what a stop left owed goes out from the first tick on."""
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot[job-queue] is required"

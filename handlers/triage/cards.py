@@ -102,7 +102,7 @@ def triage_lines(
                     report.due_at,
                     now,
                     zone,
-                    info.overdue_reminded_at,  # type: ignore[arg-type]
+                    info.overdue_reminded_at,
                 ),
                 lang,
             )

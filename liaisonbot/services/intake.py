@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.models import LiaisonGroup, ReportContent, ReportEvent
@@ -11,6 +11,9 @@ from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.domain.workflow import Action
 from liaisonbot.store import Database, UnitOfWork
 from liaisonbot.store.outbox import Owed
+
+
+HANDLER_GRACE = timedelta(seconds=15)
 
 
 @dataclass(frozen=True)
@@ -89,10 +92,14 @@ async def submit_report(
         # What the report is owed, in the same transaction: the reporter's acknowledgement and
         # the group's card (one message when the report was filed in that group: the card is
         # the reply). Sent after the commit; a crash in between leaves them owed, not lost.
+        # The filing handler sends the acknowledgement itself; the outbox job takes it over only
+        # if the handler did not (HANDLER_GRACE), so the two never send it both.
+        taken_over = now + HANDLER_GRACE
         if origin_chat_id is not None and origin_chat_id != group_id:
-            await uow.outbox.owe(Owed.ACK, report_id, now)
+            await uow.outbox.owe(Owed.ACK, report_id, now, taken_over)
         if group_id is not None:
-            await uow.outbox.owe(Owed.CARD, report_id, now)
+            card_is_reply = origin_chat_id == group_id
+            await uow.outbox.owe(Owed.CARD, report_id, now, taken_over if card_is_reply else now)
         if draft_user_id is not None:
             await uow.drafts.delete(draft_user_id)
         return Filed(report_id, created=True)

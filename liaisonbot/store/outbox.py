@@ -63,11 +63,13 @@ def _owed(row: aiosqlite.Row) -> OwedMessage:
 
 
 class OutboxRepository(Repository):
-    async def owe(self, kind: Owed, report_id: int, now: datetime) -> None:
+    async def owe(
+        self, kind: Owed, report_id: int, now: datetime, due: datetime | None = None
+    ) -> None:
         await self._run(
             "INSERT OR IGNORE INTO outbox (kind, report_id, created_at, next_attempt_at)"
             " VALUES (?, ?, ?, ?)",
-            (kind.value, report_id, to_db(now), to_db(now)),
+            (kind.value, report_id, to_db(now), to_db(due or now)),
         )
 
     async def owe_again(self, kind: Owed, report_id: int, now: datetime) -> bool:
