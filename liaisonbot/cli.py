@@ -70,6 +70,12 @@ def _settings() -> Settings:
 
 async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[int]]) -> int:
     db = await Database(settings.db).open()
+    for undone in db.recovered_imports:  # opening undid an import a crash left half-applied
+        print(
+            f"note: the import of {undone.file_name} (import {undone.id}, {undone.imported_at})"
+            " was left unfinished by a crash and has been undone; import it again",
+            file=sys.stderr,
+        )
     try:
         return await work(db)
     finally:
@@ -217,7 +223,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             db, path, skip_invalid=args.skip_invalid, now=utcnow(), limits=settings.import_limits
         )
         print(result.render(settings.lang))
-        return 1 if result.errors and not args.skip_invalid else 0
+        return 0 if result.applied and (args.skip_invalid or not result.errors) else 1
 
     return asyncio.run(_with_db(settings, work))
 

@@ -145,31 +145,6 @@ class EnterpriseListRepository(Repository):
 
     # -- writes --------------------------------------------------------------------------------
 
-    async def record_import(
-        self,
-        *,
-        file_name: str,
-        sha256: str,
-        imported_by: int | None,
-        now: datetime,
-        counts: dict[str, int],
-    ) -> int:
-        return await self._run(
-            "INSERT INTO enterprise_imports (file_name, sha256, imported_by, imported_at,"
-            " rows_total, created, updated, unchanged, invalid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                file_name,
-                sha256,
-                imported_by,
-                to_db(now),
-                counts.get("total", 0),
-                counts.get("created", 0),
-                counts.get("updated", 0),
-                counts.get("unchanged", 0),
-                counts.get("invalid", 0),
-            ),
-        )
-
     async def insert_enterprises(self, rows: Sequence[StoredEnterprise], now: datetime) -> None:
         """Insert with the ids given (the caller holds the write lock and chose them)."""
         at = to_db(now)

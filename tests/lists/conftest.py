@@ -98,3 +98,16 @@ async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
         name: await table(db, f"SELECT * FROM {name} ORDER BY 1, 2")
         for name in ("enterprises", "enterprise_links", "contacts", "roles", "enterprise_changes")
     }
+
+
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every list test applies (and undoes) in many short transactions, as a big list does."""
+    from liaisonbot.services.enterprise_import import apply
+    from liaisonbot.store import import_undo
+
+    monkeypatch.setattr(apply, "BATCH_ROWS", 2)
+    monkeypatch.setattr(apply, "PAUSE_MIN_S", 0.0)
+    monkeypatch.setattr(import_undo, "UNDO_BATCH", 3)
+    monkeypatch.setattr(import_undo, "CHANGES_BATCH", 2)
+    monkeypatch.setattr(import_undo, "PAUSE_S", 0.0)

@@ -65,6 +65,7 @@ async def diff(
             changes += _field_changes(old, e)
             if changes:
                 writes.updated.append(e)
+                writes.before[e.id] = old
 
         if r.leading_credit_codes is not None:
             current = links_now.get(e.id, ()) if old is not None else ()
@@ -153,6 +154,7 @@ def _plan_contacts(
                 )
             )
         writes.bindings.append((user, e.id))
+        writes.bound_before[user] = bound[0] if bound else None
         changes.append(("contact", bound[1] if bound else None, str(user)))
     return changes
 

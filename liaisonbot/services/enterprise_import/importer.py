@@ -1,4 +1,5 @@
-"""Import an enterprise list (名单): validate every row, then write all of it in one transaction.
+"""Import an enterprise list (名单): validate every row, then write all of it or nothing, in short
+transactions (docs/domain.md, "Imports: all or nothing with short locks").
 
 Rules (documented for admins in the report the CLI and the chat print):
 
@@ -25,17 +26,25 @@ The modules: `validate` (one row), `reading` (the file), `plan` and `diff` (what
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import datetime
 from pathlib import Path
 
 from liaisonbot.files.archive_guard import DEFAULT_LIMITS, ImportLimits
+from liaisonbot.services.enterprise_import.apply import ImportConflict
 from liaisonbot.services.enterprise_import.plan import plan
 from liaisonbot.services.enterprise_import.reading import read_list
 from liaisonbot.services.enterprise_import.report import TELEGRAM_LIMIT, Change, ImportResult
 from liaisonbot.services.enterprise_import.row_error import RowError
 from liaisonbot.services.enterprise_import.validate import EnterpriseRow, parse_row
-from liaisonbot.store import Database, UnitOfWork
+from liaisonbot.store import Database
 from liaisonbot.store.enterprise_lists import EnterpriseListRepository
+from liaisonbot.store.import_undo import (
+    ImportLogRepository,
+    purge_undo,
+    recover_imports,
+    undo_import,
+)
 
 __all__ = [
     "TELEGRAM_LIMIT",
@@ -59,7 +68,7 @@ async def import_enterprises(
     actor_id: int | None = None,
     limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportResult:
-    """Validate the list at `path` and, if `apply`, write it in one transaction.
+    """Validate the list at `path` and, if `apply`, write all of it or nothing.
 
     With errors and not `skip_invalid`, nothing is written. `actor_id` (the admin in the chat; None
     from the command line) is recorded as who granted roles and bound contacts.
@@ -71,31 +80,41 @@ async def import_enterprises(
     if parsed is None:
         return result
     if not apply:
-        await plan(EnterpriseListRepository(db.conn), parsed, result)
+        async with db.snapshot() as reader:
+            await plan(EnterpriseListRepository(reader), parsed, result)
         _sort(result)
         return result
-    async with UnitOfWork(db) as uow:
-        # The same connection as the unit of work's repositories: inside its transaction.
-        repo = EnterpriseListRepository(uow.enterprises.conn)
-        writes = await plan(repo, parsed, result)
-        _sort(result)
-        if result.errors and not skip_invalid:
-            return result
-        result.import_id = await repo.record_import(
-            file_name=result.file_name,
-            sha256=parsed.sha256,
-            imported_by=actor_id,
-            now=now,
-            counts={
-                "total": result.total,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "invalid": result.invalid,
-            },
+    await recover_imports(db)  # one a crash left half-applied is undone before this plan
+    # Planned on a snapshot, without the write lock: every batch checks what it overwrites, and
+    # an import applied in between is seen by the count of applied imports.
+    async with db.snapshot() as reader:
+        applied_before = await ImportLogRepository(reader).applied_count()
+        writes = await plan(EnterpriseListRepository(reader), parsed, result)
+    _sort(result)
+    if result.errors and not skip_invalid:
+        return result
+    import_id = await _start(db, result, parsed.sha256, actor_id, now, applied_before)
+    if import_id is None:
+        return result
+    try:
+        await writes.apply(db, import_id, actor_id, now)
+    except ImportConflict as conflict:
+        await undo_import(db, import_id)
+        result.errors.insert(
+            0, RowError(0, "changed_meanwhile", None, {"value": conflict.credit_code})
         )
-        await writes.apply(repo, result.import_id, actor_id, now)
-        result.applied = True
+        return result
+    except BaseException:
+        # Undone here when the store still works; else at the next start (the import stays
+        # 'applying' under this process's name until then).
+        with contextlib.suppress(Exception):
+            await asyncio.shield(undo_import(db, import_id))
+        raise
+    async with db.transaction() as conn:
+        await ImportLogRepository(conn).set_status(import_id, "applied")
+    await purge_undo(db, import_id)
+    result.import_id = import_id
+    result.applied = True
     return result
 
 
@@ -115,6 +134,42 @@ async def import_summary_for_chat(
         db, path, skip_invalid=skip_invalid, now=now, apply=False, limits=limits
     )
     return result, result.render(lang, max_items=15, max_chars=max_chars)
+
+
+async def _start(
+    db: Database,
+    result: ImportResult,
+    sha256: str,
+    actor_id: int | None,
+    now: datetime,
+    applied_before: int,
+) -> int | None:
+    """Log the import as 'applying' under this process's name (one short transaction), unless
+    another import is being applied or one was applied since the plan (a file-level error)."""
+    async with db.transaction() as conn:
+        log = ImportLogRepository(conn)
+        running = await log.running()
+        if running:
+            result.errors.insert(
+                0, RowError(0, "import_running", None, {"value": running[0].file_name})
+            )
+            return None
+        if await log.applied_count() != applied_before:
+            result.errors.insert(0, RowError(0, "imported_meanwhile"))
+            return None
+        return await log.start(
+            file_name=result.file_name,
+            sha256=sha256,
+            imported_by=actor_id,
+            now=now,
+            counts={
+                "total": result.total,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "invalid": result.invalid,
+            },
+        )
 
 
 def _sort(result: ImportResult) -> None:

@@ -73,6 +73,9 @@ _FILE_CODES = frozenset(
         "missing_column",
         "duplicate_column",
         "no_rows",
+        "changed_meanwhile",
+        "imported_meanwhile",
+        "import_running",
     }
 )
 

@@ -47,6 +47,9 @@ ROW_ERROR_CODES: tuple[str, ...] = (
     "not_leading",
     "contact_moved",
     "no_liaison",
+    "changed_meanwhile",
+    "imported_meanwhile",
+    "import_running",
 )
 
 
