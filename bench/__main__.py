@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench_intake", "bench_import", "bench_digest", "bench_bombs", "bench_locks")
+BENCHES = (
+    "bench_intake",
+    "bench_import",
+    "bench_digest",
+    "bench_bombs",
+    "bench_locks",
+    "bench_crash",
+)
 
 
 def main(argv: list[str]) -> int:
