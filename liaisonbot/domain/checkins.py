@@ -170,7 +170,7 @@ class Answer:
         return None
 
     def same_again(self, today: date) -> Answer:
-        """"与上次相同": the same figures; an expected date already past is dropped."""
+        """ "与上次相同": the same figures; an expected date already past is dropped."""
         expected = self.expected if self.expected and self.expected >= today else None
         return Answer(
             self.status, self.registered, self.on_duty, self.capacity, expected, self.bottleneck
