@@ -28,6 +28,9 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from handlers import private_text
+from handlers.checkins import commands as checkin_commands
+from handlers.checkins import flow as checkin_flow
+from handlers.checkins import rounds as checkin_rounds
 from handlers.common import Deps, remember_user
 from handlers.digest import commands as digest
 from handlers.digest import jobs as digest_jobs
@@ -76,6 +79,7 @@ PRIVATE_COMMANDS = (
     "assign",
     "lang",
     "help",
+    "checkin",
 )
 GROUP_COMMANDS = (
     "report",
@@ -90,6 +94,9 @@ GROUP_COMMANDS = (
     "chain",
     "blockedby",
     "help",
+    "status",
+    "missing",
+    "checkin",
 )
 
 
@@ -168,6 +175,11 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("queue", queue.queue_command, filters=new_message),
             CommandHandler("export", export_chat.export_command, filters=new_message),
             CallbackQueryHandler(list_upload.on_list_import_choice_pressed, pattern=r"^lu\|"),
+            # check-ins: the contact's answers, the group's picture, answers on behalf
+            CallbackQueryHandler(checkin_flow.on_checkin_button_pressed, pattern=r"^ck\|"),
+            CommandHandler("status", checkin_commands.status_command, filters=new_message),
+            CommandHandler("missing", checkin_commands.missing_command, filters=new_message),
+            CommandHandler("checkin", checkin_commands.checkin_command, filters=new_message),
             # triage: card buttons; in groups, answers to the bot's questions and notes on cards
             CallbackQueryHandler(triage_buttons.on_triage_button_pressed, pattern=r"^t\|"),
             MessageHandler(
@@ -201,6 +213,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     await deliver_pending(application.bot, application.bot_data["deps"])
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
+    checkin_rounds.schedule(application)
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

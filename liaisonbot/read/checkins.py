@@ -1,0 +1,350 @@
+"""The read side of check-ins: each enterprise's status in a round, the round's figures overall
+and by chain, region and tier with the change since the previous round, the 未复工达产名单, and
+one enterprise's history (docs/domain.md, "Resumption check-ins")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from liaisonbot.clock import from_db
+from liaisonbot.domain.checkins import (
+    DEFAULT_THRESHOLD,
+    Answer,
+    ResumptionStatus,
+    RoundStatus,
+    below_since,
+    below_threshold,
+    round_status,
+)
+from liaisonbot.read.enterprises import OPEN
+from liaisonbot.store import Database
+from liaisonbot.store.checkins import answer_from_row
+
+_OPEN_SQL = "('" + "', '".join(OPEN) + "')"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One enterprise in one round."""
+
+    enterprise_id: int
+    name: str
+    region_code: str
+    chain: str
+    tier: str
+    status: RoundStatus
+    answer: Answer | None
+    on_behalf: bool = False
+
+
+@dataclass
+class Figures:
+    """What a round's answers say. Rates are percentages, None when nothing to count; 免报 are
+    left out of every rate and a missing answer never counts as 0."""
+
+    expected: int = 0  # asked or answered, 免报 left out
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    exempt: int = 0
+    resumed_any: float | None = None  # 复工率 (at least partly), of those who answered
+    resumed_full: float | None = None
+    staff_rate: float | None = None  # 返岗率: Σ在岗 ÷ Σ在册
+    capacity_rate: float | None = None  # 产能利用率 weighted by 在册
+    at_threshold: float | None = None  # share at ≥ threshold capacity
+    reporting_rate: float | None = None  # 已报 ÷ expected
+
+    @property
+    def answered(self) -> int:
+        return self.on_time + self.late
+
+
+def figures(entries: list[Entry], threshold: float = DEFAULT_THRESHOLD) -> Figures:
+    """The figures of these entries. 产能利用率 is weighted by 在册 where known; an enterprise whose
+    在册 is unknown weighs as much as the average known one (1 when none is known)."""
+    f = Figures()
+    answers: list[Answer] = []
+    for e in entries:
+        if e.status is RoundStatus.EXEMPT:
+            f.exempt += 1
+            continue
+        f.expected += 1
+        if e.status is RoundStatus.MISSING:
+            f.missing += 1
+            continue
+        if e.status is RoundStatus.LATE:
+            f.late += 1
+        else:
+            f.on_time += 1
+        if e.answer is not None and e.answer.status is not ResumptionStatus.CLOSED:
+            answers.append(e.answer)
+    if f.expected:
+        f.reporting_rate = 100.0 * f.on_time / f.expected
+    if not answers:
+        return f
+    n = len(answers)
+    f.resumed_any = 100.0 * sum(a.status is not ResumptionStatus.NOT_RESUMED for a in answers) / n
+    f.resumed_full = 100.0 * sum(a.status is ResumptionStatus.FULL for a in answers) / n
+    staffed = [a for a in answers if a.registered and a.on_duty is not None]
+    if staffed:
+        registered = sum(a.registered or 0 for a in staffed)
+        f.staff_rate = 100.0 * sum(a.on_duty or 0 for a in staffed) / registered
+    with_capacity = [a for a in answers if _capacity(a) is not None]
+    if with_capacity:
+        known = [a.registered for a in with_capacity if a.registered]
+        default_weight = sum(known) / len(known) if known else 1.0
+        weights = [float(a.registered or default_weight) for a in with_capacity]
+        total = sum(w * (_capacity(a) or 0.0) for w, a in zip(weights, with_capacity, strict=True))
+        f.capacity_rate = total / sum(weights)
+        at = sum((_capacity(a) or 0.0) >= threshold for a in with_capacity)
+        f.at_threshold = 100.0 * at / len(with_capacity)
+    return f
+
+
+def _capacity(a: Answer) -> float | None:
+    """Not resumed is 0 % capacity whether or not a figure was typed."""
+    return 0.0 if a.status is ResumptionStatus.NOT_RESUMED else a.capacity
+
+
+async def latest_round(db: Database, before: date | None = None) -> date | None:
+    row = await db.fetch_one(
+        "SELECT MAX(round_date) FROM (SELECT round_date FROM checkin_asks"
+        " UNION ALL SELECT round_date FROM checkin_answers)"
+        + (" WHERE round_date < ?" if before else ""),
+        (before.isoformat(),) if before else (),
+    )
+    return date.fromisoformat(row[0]) if row and row[0] else None
+
+
+async def entries(
+    db: Database, round_date: date, *, region_prefix: str = "", chain: str = ""
+) -> list[Entry]:
+    """Every enterprise of the scope expected in the round (asked, answered or 免报)."""
+    day = round_date.isoformat()
+    rows = await db.fetch_all(
+        "WITH ans AS (SELECT enterprise_id, MIN(answered_at) AS first_at, MAX(version) AS v"
+        "  FROM checkin_answers WHERE round_date = ? GROUP BY enterprise_id),"
+        " prev AS (SELECT p.enterprise_id, p.status FROM checkin_answers p"
+        "  JOIN (SELECT enterprise_id, MAX(round_date) AS d FROM checkin_answers"
+        "   WHERE round_date < ? GROUP BY enterprise_id) m"
+        "  ON m.enterprise_id = p.enterprise_id AND m.d = p.round_date"
+        "  WHERE p.version = (SELECT MAX(version) FROM checkin_answers q"
+        "   WHERE q.enterprise_id = p.enterprise_id AND q.round_date = p.round_date))"
+        " SELECT e.id, e.name, e.region_code, e.chain, e.tier, k.closes_at,"
+        " k.enterprise_id IS NOT NULL AS asked, ans.first_at, prev.status AS prev_status,"
+        " a.status, a.registered, a.on_duty, a.capacity, a.expected_date, a.bottleneck,"
+        " a.on_behalf"
+        " FROM enterprises e"
+        " LEFT JOIN checkin_asks k ON k.round_date = ? AND k.enterprise_id = e.id"
+        " LEFT JOIN ans ON ans.enterprise_id = e.id"
+        " LEFT JOIN checkin_answers a ON a.enterprise_id = e.id AND a.round_date = ?"
+        "  AND a.version = ans.v"
+        " LEFT JOIN prev ON prev.enterprise_id = e.id"
+        " WHERE e.region_code LIKE ? || '%' AND (? = '' OR e.chain = ?)"
+        " AND (k.enterprise_id IS NOT NULL OR ans.enterprise_id IS NOT NULL"
+        "  OR prev.status = 'CLOSED')",
+        (day, day, day, day, region_prefix, chain, chain),
+    )
+    out = []
+    for r in rows:
+        status = round_status(
+            asked=bool(r["asked"]),
+            first_answer_at=from_db(r["first_at"]),
+            closes_at=from_db(r["closes_at"]),
+            exempt=r["prev_status"] == ResumptionStatus.CLOSED.value,
+        )
+        if status is None:
+            continue
+        out.append(
+            Entry(
+                r["id"],
+                r["name"],
+                r["region_code"],
+                r["chain"],
+                r["tier"],
+                status,
+                answer_from_row(r) if r["status"] else None,
+                bool(r["on_behalf"]),
+            )
+        )
+    return out
+
+
+@dataclass
+class Picture:
+    """A round's figures for one scope, and the previous round's for the change."""
+
+    round_date: date
+    total: Figures
+    previous_date: date | None
+    previous: Figures | None
+    by_chain: dict[str, Figures] = field(default_factory=dict)
+    by_region: dict[str, Figures] = field(default_factory=dict)
+    by_tier: dict[str, Figures] = field(default_factory=dict)
+
+
+def _grouped(items: list[Entry], key: str, threshold: float) -> dict[str, Figures]:
+    groups: dict[str, list[Entry]] = {}
+    for e in items:
+        groups.setdefault(getattr(e, key), []).append(e)
+    return {k: figures(v, threshold) for k, v in sorted(groups.items())}
+
+
+def region_level(prefix: str) -> int:
+    """The division one level below the scope's: provinces, then cities, then districts."""
+    return {0: 2, 2: 4, 4: 6}.get(len(prefix), 6)
+
+
+async def picture(
+    db: Database,
+    round_date: date | None = None,
+    *,
+    region_prefix: str = "",
+    chain: str = "",
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Picture | None:
+    round_date = round_date or await latest_round(db)
+    if round_date is None:
+        return None
+    current = await entries(db, round_date, region_prefix=region_prefix, chain=chain)
+    previous_date = await latest_round(db, before=round_date)
+    previous = None
+    if previous_date is not None:
+        before = await entries(db, previous_date, region_prefix=region_prefix, chain=chain)
+        previous = figures(before, threshold)
+    level = region_level(region_prefix)
+    regional = [
+        Entry(e.enterprise_id, e.name, e.region_code[:level], e.chain, e.tier, e.status, e.answer)
+        for e in current
+    ]
+    return Picture(
+        round_date=round_date,
+        total=figures(current, threshold),
+        previous_date=previous_date,
+        previous=previous,
+        by_chain=_grouped(current, "chain", threshold),
+        by_region=_grouped(regional, "region_code", threshold),
+        by_tier=_grouped(current, "tier", threshold),
+    )
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A core supplier not resumed or below the threshold (未复工达产)."""
+
+    enterprise_id: int
+    name: str
+    answer: Answer | None  # None: it has not answered this round
+    leading: tuple[str, ...]  # the leading enterprises it supplies
+    below_since: date | None
+    rounds_below: int
+    open_reports: int
+
+
+@dataclass
+class ShortfallList:
+    round_date: date
+    below: list[Shortfall]  # ranked: most leading enterprises held up first
+    missing: list[Shortfall]  # core suppliers that have not answered, listed apart
+
+
+async def shortfalls(
+    db: Database,
+    round_date: date | None = None,
+    *,
+    region_prefix: str = "",
+    chain: str = "",
+    threshold: float = DEFAULT_THRESHOLD,
+    leading_id: int | None = None,
+) -> ShortfallList | None:
+    round_date = round_date or await latest_round(db)
+    if round_date is None:
+        return None
+    items = [
+        e
+        for e in await entries(db, round_date, region_prefix=region_prefix, chain=chain)
+        if e.tier == "CORE_SUPPLIER"
+    ]
+    below = [e for e in items if e.answer is not None and below_threshold(e.answer, threshold)]
+    missing = [e for e in items if e.status is RoundStatus.MISSING]
+    ids = [e.enterprise_id for e in below + missing]
+    leading: dict[int, list[str]] = {}
+    history: dict[int, list[tuple[date, Answer]]] = {}
+    open_counts: dict[int, int] = {}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for r in await db.fetch_all(
+            "SELECT l.supplier_id, l.leading_id, e.name FROM enterprise_links l"
+            f" JOIN enterprises e ON e.id = l.leading_id WHERE l.supplier_id IN ({marks})"
+            " ORDER BY e.name",
+            ids,
+        ):
+            if leading_id is None or r["leading_id"] == leading_id:
+                leading.setdefault(r["supplier_id"], []).append(r["name"])
+        for r in await db.fetch_all(
+            "SELECT a.* FROM checkin_answers a WHERE a.enterprise_id IN"
+            f" ({marks}) AND a.round_date <= ? AND a.version = (SELECT MAX(version)"
+            " FROM checkin_answers b WHERE b.enterprise_id = a.enterprise_id"
+            " AND b.round_date = a.round_date) ORDER BY a.round_date",
+            [*ids, round_date.isoformat()],
+        ):
+            day = date.fromisoformat(r["round_date"])
+            history.setdefault(r["enterprise_id"], []).append((day, answer_from_row(r)))
+        for r in await db.fetch_all(
+            f"SELECT enterprise_id, COUNT(*) AS n FROM reports WHERE enterprise_id IN ({marks})"
+            f" AND state IN {_OPEN_SQL} GROUP BY enterprise_id",
+            ids,
+        ):
+            open_counts[r["enterprise_id"]] = r["n"]
+
+    def shortfall(e: Entry) -> Shortfall:
+        since, rounds = below_since(history.get(e.enterprise_id, []), threshold)
+        return Shortfall(
+            e.enterprise_id,
+            e.name,
+            e.answer,
+            tuple(leading.get(e.enterprise_id, ())),
+            since,
+            rounds,
+            open_counts.get(e.enterprise_id, 0),
+        )
+
+    held = [shortfall(e) for e in below]
+    if leading_id is not None:
+        held = [s for s in held if s.leading]
+    held.sort(key=lambda s: (-len(s.leading), _capacity(s.answer) or 0.0, s.name))  # type: ignore[arg-type]
+    absent = sorted((shortfall(e) for e in missing), key=lambda s: (-len(s.leading), s.name))
+    if leading_id is not None:
+        absent = [s for s in absent if s.leading]
+    return ShortfallList(round_date, held, absent)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    round_date: date
+    version: int
+    answer: Answer
+    answered_at: datetime
+    on_behalf: bool
+    recorded_by: int | None
+
+
+async def history(db: Database, enterprise_id: int, limit: int = 10) -> list[HistoryLine]:
+    """The enterprise's answers, newest first, every version kept."""
+    rows = await db.fetch_all(
+        "SELECT * FROM checkin_answers WHERE enterprise_id = ?"
+        " ORDER BY round_date DESC, version DESC LIMIT ?",
+        (enterprise_id, limit),
+    )
+    return [
+        HistoryLine(
+            date.fromisoformat(r["round_date"]),
+            r["version"],
+            answer_from_row(r),
+            from_db(r["answered_at"]),  # type: ignore[arg-type]
+            bool(r["on_behalf"]),
+            r["recorded_by"],
+        )
+        for r in rows
+    ]
