@@ -13,7 +13,6 @@ from telegram import (
 )
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -41,6 +40,7 @@ from handlers.i18n import LANGUAGES, t
 from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
 from handlers.people import groups, invite, my_reports, start
 from handlers.people import help as help_commands
+from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting.delivery import deliver_pending
@@ -127,7 +127,7 @@ def build_application(
     clock = deps.now if deps else utcnow
     builder = builder.get_updates_request(InboxRequest(fetch, Inbox(db), clock))
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(LaneRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data["deps"] = deps or Deps(db=db, settings=settings)
     add_handlers(application)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -22,6 +21,7 @@ from telegram.ext import Application, ContextTypes
 from handlers.checkins import keyboards, render
 from handlers.common import Deps
 from handlers.i18n import t
+from handlers.rate_lanes import bulk
 from handlers.rendering import local_time
 from liaisonbot.read import reports as views
 from liaisonbot.services import checkins
@@ -32,14 +32,6 @@ JOB_NAME = "checkin-rounds"
 INTERVAL_SECONDS = 60
 FIRST_SECONDS = 3
 MISFIRE_GRACE_SECONDS = 600
-
-
-def bulk(bot: Bot) -> dict[str, Any]:
-    """`rate_limit_args` for the bulk lane, when the bot has a rate limiter (PTB refuses the
-    argument otherwise)."""
-    if getattr(bot, "rate_limiter", None) is None:
-        return {}
-    return {"rate_limit_args": {"lane": "bulk"}}
 
 
 @dataclass

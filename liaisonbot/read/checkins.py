@@ -36,6 +36,9 @@ class Entry:
     status: RoundStatus
     answer: Answer | None
     on_behalf: bool = False
+    credit_code: str = ""
+    answered_at: datetime | None = None  # of the version shown
+    version: int = 0
 
 
 @dataclass
@@ -107,6 +110,22 @@ def _capacity(a: Answer) -> float | None:
     return 0.0 if a.status is ResumptionStatus.NOT_RESUMED else a.capacity
 
 
+async def rounds(
+    db: Database, date_from: date | None = None, date_to: date | None = None
+) -> list[date]:
+    """The rounds (days) with asks or answers, oldest first."""
+    rows = await db.fetch_all(
+        "SELECT round_date FROM checkin_asks UNION SELECT round_date FROM checkin_answers"
+        " ORDER BY round_date"
+    )
+    days = [date.fromisoformat(r[0]) for r in rows]
+    return [
+        d
+        for d in days
+        if (date_from is None or d >= date_from) and (date_to is None or d <= date_to)
+    ]
+
+
 async def latest_round(db: Database, before: date | None = None) -> date | None:
     row = await db.fetch_one(
         "SELECT MAX(round_date) FROM (SELECT round_date FROM checkin_asks"
@@ -134,7 +153,7 @@ async def entries(
         " SELECT e.id, e.name, e.region_code, e.chain, e.tier, k.closes_at,"
         " k.enterprise_id IS NOT NULL AS asked, ans.first_at, prev.status AS prev_status,"
         " a.status, a.registered, a.on_duty, a.capacity, a.expected_date, a.bottleneck,"
-        " a.on_behalf"
+        " a.on_behalf, e.credit_code, a.answered_at, a.version"
         " FROM enterprises e"
         " LEFT JOIN checkin_asks k ON k.round_date = ? AND k.enterprise_id = e.id"
         " LEFT JOIN ans ON ans.enterprise_id = e.id"
@@ -166,6 +185,9 @@ async def entries(
                 status,
                 answer_from_row(r) if r["status"] else None,
                 bool(r["on_behalf"]),
+                r["credit_code"],
+                from_db(r["answered_at"]),
+                r["version"] or 0,
             )
         )
     return out

@@ -1,1 +1,1 @@
-"""Check-in tests use the shared world: the Fuzhou supplier (its contact, its officer, the group)."""
+"""Check-in tests use the shared world: the Fuzhou supplier, its contact, officer and group."""
