@@ -5,7 +5,7 @@ one enterprise's history (docs/domain.md, "Resumption check-ins")."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from liaisonbot.clock import from_db
 from liaisonbot.domain.checkins import (
@@ -17,6 +17,7 @@ from liaisonbot.domain.checkins import (
     below_threshold,
     round_status,
 )
+from liaisonbot.read.digest.model import EnterpriseStatus
 from liaisonbot.read.enterprises import OPEN
 from liaisonbot.store import Database
 from liaisonbot.store.checkins import answer_from_row
@@ -370,3 +371,58 @@ async def history(db: Database, enterprise_id: int, limit: int = 10) -> list[His
         )
         for r in rows
     ]
+
+
+async def digest_status(
+    db: Database,
+    region_prefix: str,
+    chains: tuple[str, ...],
+    day: date,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> EnterpriseStatus | None:
+    """The daily digest's enterprise section: the latest round up to `day` in the scope
+    (rates as fractions, as the digest shows them), with the 未复工达产 suppliers first."""
+    round_date = await latest_round(db, before=day + timedelta(days=1))
+    if round_date is None:
+        return None
+    chain = chains[0] if len(chains) == 1 else ""
+    items = [
+        e
+        for e in await entries(db, round_date, region_prefix=region_prefix, chain=chain)
+        if not chains or e.chain in chains
+    ]
+    if not items:
+        return None
+    f = figures(items, threshold)
+    listed = await shortfalls(db, round_date, region_prefix=region_prefix, chain=chain)
+    below = [s for s in (listed.below if listed else []) if not chains or _chain_of(items, s)]
+
+    def fraction(value: float | None) -> float | None:
+        return None if value is None else value / 100
+
+    return EnterpriseStatus(
+        tracked=len(items),
+        leading=sum(e.tier == "LEADING" for e in items),
+        suppliers=sum(e.tier == "CORE_SUPPLIER" for e in items),
+        resumed=sum(
+            e.answer is not None
+            and e.answer.status in (ResumptionStatus.PARTIAL, ResumptionStatus.FULL)
+            for e in items
+        ),
+        resumption_rate=fraction(f.resumed_any),
+        staff_return_rate=fraction(f.staff_rate),
+        capacity_rate=fraction(f.capacity_rate),
+        not_resumed=tuple((s.name, "、".join(s.leading)) for s in below[:DIGEST_SHORTFALLS]),
+        round_date=round_date,
+        reporting_rate=fraction(f.reporting_rate),
+        at_threshold=fraction(f.at_threshold),
+        missing=f.missing,
+        shortfall_total=len(below),
+    )
+
+
+DIGEST_SHORTFALLS = 5
+
+
+def _chain_of(items: list[Entry], s: Shortfall) -> bool:
+    return any(e.enterprise_id == s.enterprise_id for e in items)
