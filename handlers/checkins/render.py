@@ -11,7 +11,7 @@ from handlers.rendering import fit
 from liaisonbot.domain.checkins import Answer, Concern, ResumptionStatus
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.vocabulary import Tier
-from liaisonbot.read.checkins import Figures, Picture, ShortfallList
+from liaisonbot.read.checkins import Figures, HistoryLine, Picture, ShortfallList
 
 MAX_LISTED = 15
 
@@ -180,3 +180,22 @@ def status_label(answer: Answer | None, lang: str) -> str:
     if answer.status is not ResumptionStatus.CLOSED and answer.capacity is not None:
         text += f" · {answer.capacity:g}%"
     return text
+
+
+def history_lines(lines: list[HistoryLine], lang: str) -> list[str]:
+    """/enterprise: the check-in history, newest first, every version."""
+    if not lines:
+        return []
+    out = ["", t(lang, "checkin.history_head")]
+    for h in lines:
+        out.append(
+            t(
+                lang,
+                "checkin.history_line",
+                day=h.round_date.isoformat(),
+                version=h.version,
+                answer=answer_text(h.answer, lang),
+                behalf=t(lang, "checkin.on_behalf") if h.on_behalf else "",
+            )
+        )
+    return out

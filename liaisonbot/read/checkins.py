@@ -426,3 +426,19 @@ DIGEST_SHORTFALLS = 5
 
 def _chain_of(items: list[Entry], s: Shortfall) -> bool:
     return any(e.enterprise_id == s.enterprise_id for e in items)
+
+
+async def latest_answers(db: Database, enterprise_ids: list[int]) -> dict[int, tuple[date, Answer]]:
+    """Each enterprise's newest answer (last version of its latest round)."""
+    if not enterprise_ids:
+        return {}
+    marks = ",".join("?" * len(enterprise_ids))
+    rows = await db.fetch_all(
+        f"SELECT a.* FROM checkin_answers a WHERE a.enterprise_id IN ({marks})"
+        " AND a.id = (SELECT b.id FROM checkin_answers b WHERE b.enterprise_id = a.enterprise_id"
+        " ORDER BY b.round_date DESC, b.version DESC LIMIT 1)",
+        enterprise_ids,
+    )
+    return {
+        r["enterprise_id"]: (date.fromisoformat(r["round_date"]), answer_from_row(r)) for r in rows
+    }

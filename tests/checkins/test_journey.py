@@ -8,7 +8,10 @@ from typing import Any
 
 from handlers.checkins import rounds
 from liaisonbot.domain.checkins import RoundStatus
+from liaisonbot.domain.models import RoleGrant
+from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read import checkins as views
+from liaisonbot.services import people
 from tests.conftest import Bot
 from tests.support.fake_telegram import buttons
 from tests.support.world import CONTACT, GROUP_ID, OFFICER
@@ -153,3 +156,18 @@ async def test_officer_records_on_behalf_with_confirmation(bot: Bot, world: Any)
     assert "未复工达产名单" in text and "闽江精密部件有限公司" in text and "京北汽车" in text
     await bot.say(CONTACT, "/checkin 闽江精密 全面复工")
     assert "没有找到" in bot.request.last_text(CONTACT.id)
+
+
+async def test_enterprise_and_chain_show_the_latest_status_and_history(
+    bot: Bot, world: Any
+) -> None:
+    await _round(bot)
+    await bot.say(OFFICER, "/checkin 闽江精密 部分复工 200/150 60%")
+    await bot.say(OFFICER, "/checkin 闽江精密 部分复工 200/160 65%")
+    await bot.say(OFFICER, "/enterprise 闽江精密")
+    text = bot.request.last_text(OFFICER.id)
+    assert "部分复工 · 65%" in text and "复工填报记录" in text
+    assert "第2版" in text and "第1版" in text and "联络员代填" in text
+    await people.grant_role(bot.db, RoleGrant(user_id=OFFICER.id, role=Role.ADMIN), ROUND_OPEN)
+    await bot.say(OFFICER, "/chain 京北汽车")
+    assert "部分复工 · 65%" in bot.request.last_text(OFFICER.id)
