@@ -52,6 +52,7 @@ CREATE TABLE checkin_answers (
 );
 CREATE INDEX checkin_answers_round ON checkin_answers (round_date, enterprise_id, version);
 CREATE INDEX checkin_answers_enterprise ON checkin_answers (enterprise_id, round_date, version);
+CREATE INDEX checkin_answers_closed ON checkin_answers (enterprise_id, round_date) WHERE status = 'CLOSED';
 
 -- The check-in conversation of one contact, written at every step so a restart loses nothing.
 CREATE TABLE checkin_sessions (

@@ -57,7 +57,7 @@ async def checkin_status(
     if picture is None:
         print("no check-in rounds yet")
         return 0
-    shortfalls = await views.shortfalls(db, picture.round_date, region_prefix=region, chain=chain)
+    shortfalls = await views.shortfalls(db, picture.round_date, items=picture.entries)
     text = render.picture_text(picture, shortfalls, settings.lang, threshold=DEFAULT_THRESHOLD)
     print(html.unescape(re.sub(r"<[^>]+>", "", text)))
     return 0

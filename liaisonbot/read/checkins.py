@@ -4,6 +4,7 @@ one enterprise's history (docs/domain.md, "Resumption check-ins")."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -15,7 +16,6 @@ from liaisonbot.domain.checkins import (
     RoundStatus,
     below_since,
     below_threshold,
-    round_status,
 )
 from liaisonbot.read.digest.model import EnterpriseStatus
 from liaisonbot.read.enterprises import OPEN
@@ -23,6 +23,7 @@ from liaisonbot.store import Database
 from liaisonbot.store.checkins import answer_from_row
 
 _OPEN_SQL = "('" + "', '".join(OPEN) + "')"
+HISTORY_DAYS = 90  # how far back "below since" looks
 
 
 @dataclass(frozen=True)
@@ -128,13 +129,16 @@ async def rounds(
 
 
 async def latest_round(db: Database, before: date | None = None) -> date | None:
-    row = await db.fetch_one(
-        "SELECT MAX(round_date) FROM (SELECT round_date FROM checkin_asks"
-        " UNION ALL SELECT round_date FROM checkin_answers)"
-        + (" WHERE round_date < ?" if before else ""),
-        (before.isoformat(),) if before else (),
-    )
-    return date.fromisoformat(row[0]) if row and row[0] else None
+    """The latest round (before a day): the newest day with an ask or an answer."""
+    found = []
+    for table in ("checkin_asks", "checkin_answers"):
+        row = await db.fetch_one(
+            f"SELECT MAX(round_date) FROM {table}" + (" WHERE round_date < ?" if before else ""),
+            (before.isoformat(),) if before else (),
+        )
+        if row and row[0]:
+            found.append(date.fromisoformat(row[0]))
+    return max(found) if found else None
 
 
 async def entries(
@@ -142,40 +146,48 @@ async def entries(
 ) -> list[Entry]:
     """Every enterprise of the scope expected in the round (asked, answered or 免报)."""
     day = round_date.isoformat()
+    high = region_prefix + ":"  # the codes are digits: every code with the prefix sorts below
+    # 免报: the latest answer before the round said 停产·注销 (few: a partial index finds them)
+    closed = {
+        r[0]
+        for r in await db.fetch_all(
+            "SELECT c.enterprise_id FROM checkin_answers c"
+            " WHERE c.status = 'CLOSED' AND c.round_date < ? AND c.id = (SELECT q.id"
+            " FROM checkin_answers q WHERE q.enterprise_id = c.enterprise_id AND q.round_date < ?"
+            " ORDER BY q.round_date DESC, q.version DESC LIMIT 1)",
+            (day, day),
+        )
+    }
+    # From the scope's enterprises (region index), each looked up by key: the ask, the first
+    # answer's time and the last version.
     rows = await db.fetch_all(
-        "WITH ans AS (SELECT enterprise_id, MIN(answered_at) AS first_at, MAX(version) AS v"
-        "  FROM checkin_answers WHERE round_date = ? GROUP BY enterprise_id),"
-        " prev AS (SELECT p.enterprise_id, p.status FROM checkin_answers p"
-        "  JOIN (SELECT enterprise_id, MAX(round_date) AS d FROM checkin_answers"
-        "   WHERE round_date < ? GROUP BY enterprise_id) m"
-        "  ON m.enterprise_id = p.enterprise_id AND m.d = p.round_date"
-        "  WHERE p.version = (SELECT MAX(version) FROM checkin_answers q"
-        "   WHERE q.enterprise_id = p.enterprise_id AND q.round_date = p.round_date))"
-        " SELECT e.id, e.name, e.region_code, e.chain, e.tier, k.closes_at,"
-        " k.enterprise_id IS NOT NULL AS asked, ans.first_at, prev.status AS prev_status,"
+        "SELECT e.id, e.name, e.region_code, e.chain, e.tier, e.credit_code, k.closes_at,"
+        " k.enterprise_id IS NOT NULL AS asked,"
+        " (SELECT MIN(f.answered_at) FROM checkin_answers f"
+        "  WHERE f.round_date = ? AND f.enterprise_id = e.id) AS first_at,"
         " a.status, a.registered, a.on_duty, a.capacity, a.expected_date, a.bottleneck,"
-        " a.on_behalf, e.credit_code, a.answered_at, a.version"
+        " a.on_behalf, a.answered_at, a.version"
         " FROM enterprises e"
         " LEFT JOIN checkin_asks k ON k.round_date = ? AND k.enterprise_id = e.id"
-        " LEFT JOIN ans ON ans.enterprise_id = e.id"
-        " LEFT JOIN checkin_answers a ON a.enterprise_id = e.id AND a.round_date = ?"
-        "  AND a.version = ans.v"
-        " LEFT JOIN prev ON prev.enterprise_id = e.id"
-        " WHERE e.region_code LIKE ? || '%' AND (? = '' OR e.chain = ?)"
-        " AND (k.enterprise_id IS NOT NULL OR ans.enterprise_id IS NOT NULL"
-        "  OR prev.status = 'CLOSED')",
-        (day, day, day, day, region_prefix, chain, chain),
+        " LEFT JOIN checkin_answers a ON a.id = (SELECT l.id FROM checkin_answers l"
+        "  WHERE l.round_date = ? AND l.enterprise_id = e.id ORDER BY l.version DESC LIMIT 1)"
+        " WHERE e.region_code >= ? AND e.region_code < ? AND (? = '' OR e.chain = ?)",
+        (day, day, day, region_prefix, high, chain, chain),
     )
     out = []
     for r in rows:
-        status = round_status(
-            asked=bool(r["asked"]),
-            first_answer_at=from_db(r["first_at"]),
-            closes_at=from_db(r["closes_at"]),
-            exempt=r["prev_status"] == ResumptionStatus.CLOSED.value,
-        )
-        if status is None:
-            continue
+        # times are stored in one fixed UTC format, so they compare as text
+        first, closes = r["first_at"], r["closes_at"]
+        if first is not None:
+            status = (
+                RoundStatus.LATE if closes is not None and first >= closes else RoundStatus.ON_TIME
+            )
+        elif r["id"] in closed:
+            status = RoundStatus.EXEMPT
+        elif r["asked"]:
+            status = RoundStatus.MISSING
+        else:
+            continue  # neither asked nor answered: not expected in this round (round_status)
         out.append(
             Entry(
                 r["id"],
@@ -205,6 +217,7 @@ class Picture:
     by_chain: dict[str, Figures] = field(default_factory=dict)
     by_region: dict[str, Figures] = field(default_factory=dict)
     by_tier: dict[str, Figures] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)  # the round's, for the shortfall list
 
 
 def _grouped(items: list[Entry], key: str, threshold: float) -> dict[str, Figures]:
@@ -249,6 +262,7 @@ async def picture(
         by_chain=_grouped(current, "chain", threshold),
         by_region=_grouped(regional, "region_code", threshold),
         by_tier=_grouped(current, "tier", threshold),
+        entries=current,
     )
 
 
@@ -280,15 +294,15 @@ async def shortfalls(
     chain: str = "",
     threshold: float = DEFAULT_THRESHOLD,
     leading_id: int | None = None,
+    items: list[Entry] | None = None,
 ) -> ShortfallList | None:
+    """`items`: the round's entries for the scope when the caller has them (Picture.entries)."""
     round_date = round_date or await latest_round(db)
     if round_date is None:
         return None
-    items = [
-        e
-        for e in await entries(db, round_date, region_prefix=region_prefix, chain=chain)
-        if e.tier == "CORE_SUPPLIER"
-    ]
+    if items is None:
+        items = await entries(db, round_date, region_prefix=region_prefix, chain=chain)
+    items = [e for e in items if e.tier == "CORE_SUPPLIER"]
     below = [e for e in items if e.answer is not None and below_threshold(e.answer, threshold)]
     missing = [e for e in items if e.status is RoundStatus.MISSING]
     ids = [e.enterprise_id for e in below + missing]
@@ -296,28 +310,32 @@ async def shortfalls(
     history: dict[int, list[tuple[date, Answer]]] = {}
     open_counts: dict[int, int] = {}
     if ids:
-        marks = ",".join("?" * len(ids))
+        listed = json.dumps(ids)
+        marks = "SELECT value FROM json_each(?)"
+        since = (round_date - timedelta(days=HISTORY_DAYS)).isoformat()
         for r in await db.fetch_all(
             "SELECT l.supplier_id, l.leading_id, e.name FROM enterprise_links l"
             f" JOIN enterprises e ON e.id = l.leading_id WHERE l.supplier_id IN ({marks})"
             " ORDER BY e.name",
-            ids,
+            (listed,),
         ):
             if leading_id is None or r["leading_id"] == leading_id:
                 leading.setdefault(r["supplier_id"], []).append(r["name"])
         for r in await db.fetch_all(
             "SELECT a.* FROM checkin_answers a WHERE a.enterprise_id IN"
-            f" ({marks}) AND a.round_date <= ? AND a.version = (SELECT MAX(version)"
-            " FROM checkin_answers b WHERE b.enterprise_id = a.enterprise_id"
-            " AND b.round_date = a.round_date) ORDER BY a.round_date",
-            [*ids, round_date.isoformat()],
+            f" ({marks}) AND a.round_date <= ? AND a.round_date >= ?"
+            " ORDER BY a.enterprise_id, a.round_date, a.version",
+            (listed, round_date.isoformat(), since),
         ):
             day = date.fromisoformat(r["round_date"])
-            history.setdefault(r["enterprise_id"], []).append((day, answer_from_row(r)))
+            runs = history.setdefault(r["enterprise_id"], [])
+            if runs and runs[-1][0] == day:
+                runs.pop()  # an earlier version of the same round: the last one counts
+            runs.append((day, answer_from_row(r)))
         for r in await db.fetch_all(
             f"SELECT enterprise_id, COUNT(*) AS n FROM reports WHERE enterprise_id IN ({marks})"
             f" AND state IN {_OPEN_SQL} GROUP BY enterprise_id",
-            ids,
+            (listed,),
         ):
             open_counts[r["enterprise_id"]] = r["n"]
 
@@ -394,7 +412,7 @@ async def digest_status(
     if not items:
         return None
     f = figures(items, threshold)
-    listed = await shortfalls(db, round_date, region_prefix=region_prefix, chain=chain)
+    listed = await shortfalls(db, round_date, items=items)
     below = [s for s in (listed.below if listed else []) if not chains or _chain_of(items, s)]
 
     def fraction(value: float | None) -> float | None:
