@@ -101,9 +101,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if picture is None:
         await message.reply_text(t(lang, "checkin.no_rounds"))
         return
-    shortfalls = await checkin_views.shortfalls(
-        d.db, picture.round_date, items=picture.entries
-    )
+    shortfalls = await checkin_views.shortfalls(d.db, picture.round_date, items=picture.entries)
     await message.reply_text(
         render.picture_text(picture, shortfalls, lang, threshold=DEFAULT_THRESHOLD),
         parse_mode=ParseMode.HTML,

@@ -152,9 +152,7 @@ async def export_ledger(
         sink.row(ledger_line(row))
     await _export_events(db, sink, where)
     counts.write(sink)
-    await write_checkins(
-        db, sink, region=region, chain=chain, date_from=date_from, date_to=date_to
-    )
+    await write_checkins(db, sink, region=region, chain=chain, date_from=date_from, date_to=date_to)
     return sink.close()
 
 

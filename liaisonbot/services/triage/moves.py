@@ -264,7 +264,6 @@ async def merge(
         )
 
 
-
 async def rate(
     db: Database,
     report_id: int,
