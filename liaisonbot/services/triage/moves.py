@@ -264,6 +264,7 @@ async def merge(
         )
 
 
+
 async def rate(
     db: Database,
     report_id: int,
