@@ -26,13 +26,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from handlers import private_text
+from handlers import backup_job, private_text
 from handlers.checkins import commands as checkin_commands
 from handlers.checkins import flow as checkin_flow
 from handlers.checkins import rounds as checkin_rounds
 from handlers.common import Deps, remember_user
-from handlers.digest import commands as digest
 from handlers.digest import jobs as digest_jobs
+from handlers.digest import on_demand as digest_on_demand
+from handlers.digest import subscribe as digest_subscribe
+from handlers.digest import subscriptions_list as digest_subscriptions
+from handlers.digest import unsubscribe as digest_unsubscribe
 from handlers.directory import enterprises, queue
 from handlers.directory import export as export_chat
 from handlers.directory import lists as list_upload
@@ -43,7 +46,7 @@ from handlers.people import help as help_commands
 from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
-from handlers.reporting.delivery import deliver_pending
+from handlers.reporting import outbox_sender
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
@@ -108,7 +111,7 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
     deps: Deps | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     assert settings.token is not None
     builder: Any = (
         ApplicationBuilder()
@@ -134,7 +137,7 @@ def build_application(
     return application
 
 
-def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(application: Application) -> None:
     """Every handler, by journey. All are in group 0, where PTB runs the first that matches: the
     order matters where filters overlap (a document: a list before a report's attachment)."""
     new_message = filters.UpdateType.MESSAGE  # edited messages never file anything
@@ -160,12 +163,19 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
             ),
             CommandHandler("cancel", report_dialog.cancel, filters=new_message & private),
             CallbackQueryHandler(report_dialog.on_draft_button_pressed, pattern=r"^d\|"),
+            CallbackQueryHandler(
+                outbox_sender.on_summary_card_pressed, pattern=rf"^{outbox_sender.SUMMARY_BUTTON}\|"
+            ),
             # the daily digest: subscriptions and the digest on demand
-            CommandHandler("subscribe", digest.subscribe_command, filters=new_message),
-            CommandHandler("unsubscribe", digest.unsubscribe_command, filters=new_message),
-            CommandHandler("subscriptions", digest.subscriptions_command, filters=new_message),
-            CommandHandler("digest", digest.digest_command, filters=new_message),
-            CallbackQueryHandler(digest.on_subscription_button_pressed, pattern=r"^ds\|"),
+            CommandHandler("subscribe", digest_subscribe.subscribe_command, filters=new_message),
+            CommandHandler(
+                "unsubscribe", digest_unsubscribe.unsubscribe_command, filters=new_message
+            ),
+            CommandHandler(
+                "subscriptions", digest_subscriptions.subscriptions_command, filters=new_message
+            ),
+            CommandHandler("digest", digest_on_demand.digest_command, filters=new_message),
+            CallbackQueryHandler(digest_subscribe.on_subscription_button_pressed, pattern=r"^ds\|"),
             # directory: enterprises, the industry chain, the group's queue, exports
             CommandHandler("enterprise", enterprises.enterprise_command, filters=new_message),
             CommandHandler("chain", enterprises.chain_command, filters=new_message),
@@ -204,19 +214,20 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     application.add_error_handler(_on_error)
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
     await deps.db.open()  # migrates; a no-op when the caller opened it already
     await Inbox(deps.db).prune(deps.now())
     await replay_unhandled(application)
     await register_commands(application)
-    await deliver_pending(application.bot, application.bot_data["deps"])
+    outbox_sender.schedule(application)  # what a stop left owed goes out while polling
+    backup_job.schedule(application)
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
     checkin_rounds.schedule(application)
 
 
-async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(application: Application) -> None:
     """Command menus for private chats and groups, Chinese by default, English for en clients."""
     default = application.bot_data["deps"].settings.lang
     for lang in LANGUAGES:
@@ -243,7 +254,7 @@ def run_polling(settings: Settings) -> None:
     """Run until stopped; pending updates are kept, so reports sent while down are processed."""
     db = Database(settings.db)
 
-    async def close_db(application: Application) -> None:  # type: ignore[type-arg]
+    async def close_db(application: Application) -> None:
         await db.close()
 
     application = build_application(settings, db)

@@ -38,7 +38,7 @@ class Deps:
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
-    return context.bot_data["deps"]  # type: ignore[no-any-return]
+    return context.bot_data["deps"]
 
 
 async def language(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> str:

@@ -86,7 +86,7 @@ class InboxRequest(BaseRequest):
             log.error("disk full: %d update(s) handled without being kept", len(updates))
 
 
-class LiaisonApplication(Application):  # type: ignore[type-arg]
+class LiaisonApplication(Application):
     """Handles each update once, retries it while the store is busy, tells the truth when full.
 
     An update id already handled is skipped (Telegram can deliver one twice after a restart);
@@ -178,7 +178,7 @@ async def _language_without_writes(deps: Deps, update: Update) -> str:
         return deps.settings.lang
 
 
-async def replay_unhandled(application: Application) -> int:  # type: ignore[type-arg]
+async def replay_unhandled(application: Application) -> int:
     """At start: what a stop left fetched but not handled goes first, in Telegram's order."""
     deps: Deps = application.bot_data["deps"]
     kept = await Inbox(deps.db).unhandled()

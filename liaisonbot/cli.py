@@ -244,6 +244,24 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_db(settings, work))
 
 
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    """What the bot owes people and could not send: given up, or still being retried."""
+    from liaisonbot.services import outbox
+
+    async def work(db: Database) -> int:
+        counts = await outbox.counts(db)
+        print("outbox: " + ", ".join(f"{state} {n}" for state, n in sorted(counts.items())))
+        for owed in await outbox.unfinished(db):
+            what = "acknowledgement" if owed.kind.value == "ack" else "group card"
+            print(
+                f"report {owed.report_id}: {what}, {owed.attempts} failed attempt(s),"
+                f" last error: {owed.last_error or '-'}"
+            )
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
 def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     from liaisonbot.read.digest.scope import DigestScope
     from liaisonbot.services import subscriptions
@@ -277,6 +295,16 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     return _digest_dry_run(args, settings)
 
 
+DIGEST_OUTCOMES = {
+    "sent": "sent",
+    "skipped": "skipped (empty or non-working day)",
+    "already": "sent before",
+    "busy": "being sent by another running process",
+    "blocked": "unreachable (subscription made inactive)",
+    "failed": "failed (the next run tries again)",
+}
+
+
 def _digest_send(settings: Settings) -> int:
     if settings.token is None:
         raise CliError("no bot token: set LIAISONBOT_TOKEN to send digests")
@@ -285,8 +313,12 @@ def _digest_send(settings: Settings) -> int:
 
     async def work(db: Database) -> int:
         report = await send_now(db, settings)
-        print(", ".join(f"{o.value} {report.count(o)}" for o in Outcome))
-        return 1 if report.count(Outcome.FAILED) else 0
+        print(", ".join(f"{DIGEST_OUTCOMES[o]} {report.count(o)}" for o in Outcome))
+        unsent = [sid for sid, o in report.outcomes.items() if o in (Outcome.BUSY, Outcome.FAILED)]
+        for sid in unsent:
+            why = DIGEST_OUTCOMES[report.outcomes[sid]]
+            print(f"not sent: subscription {sid} ({why})")
+        return 1 if unsent else 0
 
     return asyncio.run(_with_db(settings, work))
 
@@ -394,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--from", dest="date_from", type=_date)
     exp.add_argument("--to", dest="date_to", type=_date)
     exp.set_defaults(func=cmd_export)
+
+    sub.add_parser(
+        "outbox", help="messages the bot could not send: given up or being retried"
+    ).set_defaults(func=cmd_outbox)
 
     backup = sub.add_parser("backup", help="a consistent, checked copy of the database")
     backup.add_argument("file", help="where to write the copy (e.g. backups/liaisonbot.db)")

@@ -18,3 +18,8 @@ def to_db(moment: datetime) -> str:
 
 def from_db(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def from_db_required(text: str) -> datetime:
+    """A time from a NOT NULL column."""
+    return datetime.fromisoformat(text)

@@ -14,6 +14,7 @@ from telegram.ext import Application
 
 from handlers.app import build_application
 from handlers.common import Deps
+from handlers.reporting.outbox_sender import sender_of
 from liaisonbot.config import Settings
 from liaisonbot.store import Database
 from tests.support.fake_telegram import RecordingRequest
@@ -32,7 +33,12 @@ class Bot:
     clock: Clock
 
     async def send(self, update: Update) -> None:
+        """Handle the update, then let the outbox job send what is due (as its next tick would)."""
         await self.app.process_update(update)
+        await self.deliver_owed()
+
+    async def deliver_owed(self) -> int:
+        return await sender_of(self.app).run_once(self.app.bot, self.app.bot_data["deps"])
 
     async def say(self, person: Person, text: str, chat_id: int | None = None) -> Update:
         update = self.updates.text(person, text, chat_id)

@@ -102,3 +102,29 @@ def test_backup_to_an_unwritable_place_is_one_line(
     assert main(["backup", str(tmp_path / "a-file" / "copy.db")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("liaisonbot: could not write") and "\n" not in err
+
+
+def test_outbox_lists_what_could_not_be_sent(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO enterprises (id, credit_code, name, region_code, created_at, updated_at)"
+            " VALUES (1, '91350100M000100Y43', '闽江', '350100', 'x', 'x')"
+        )
+        conn.execute(
+            "INSERT INTO reports (id, enterprise_id, reporter_id, category, title, source_key,"
+            " created_at, updated_at) VALUES (4, 1, 5, 'LOG', 't', 'k', '2026-12-01T00:00:00', 'x')"
+        )
+        conn.execute(
+            "INSERT INTO outbox (kind, report_id, state, created_at, next_attempt_at, attempts,"
+            " last_error) VALUES ('card', 4, 'failed', '2026-12-01T00:00:00', 'x', 10,"
+            " 'Forbidden: bot was kicked')"
+        )
+    capsys.readouterr()
+    assert main(["outbox"]) == 0
+    out = capsys.readouterr().out
+    assert "failed 1" in out
+    expected = "report 4: group card, 10 failed attempt(s), last error: Forbidden: bot was kicked"
+    assert expected in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from liaisonbot.store import Database
 from tests.conftest import Bot
 from tests.support.world import CONTACT, GROUP_ID, STRANGER
@@ -124,24 +126,39 @@ async def test_bare_report_in_group_offers_a_deep_link(bot: Bot, world: object) 
     assert url == f"https://t.me/LiaisonTestBot?start=rep_{GROUP_ID}"
 
 
-async def test_failure_between_store_and_ack_is_delivered_at_next_start(
+async def test_a_failed_acknowledgement_is_sent_again_while_running(
     bot: Bot, world: object
 ) -> None:
     bot.request.fail_next["sendMessage"] = {"error_code": 500, "description": "Internal Error"}
     await bot.say(CONTACT, "/report LOG 原材料运不进厂")
     row = await bot.db.fetch_one("SELECT id, acked_at FROM reports")
     assert row is not None and row["acked_at"] is None  # stored, not acknowledged
+    owed = await bot.db.fetch_one("SELECT state, attempts FROM outbox WHERE kind = 'ack'")
+    assert owed is not None and tuple(owed) == ("pending", 1)
 
     bot.request.clear()
-    await bot.app.post_init(bot.app)  # what a restart runs
+    bot.clock.now += timedelta(seconds=5)  # past the first backoff; no restart
+    await bot.deliver_owed()
     assert f"编号 {row['id']}" in bot.request.last_text(CONTACT.id)
-    assert bot.request.sent("sendMessage", GROUP_ID)
     again = await bot.db.fetch_one("SELECT acked_at, card_message_id FROM reports")
     assert again is not None and again["acked_at"] and again["card_message_id"]
 
     bot.request.clear()
-    await bot.app.post_init(bot.app)
+    bot.clock.now += timedelta(hours=1)
+    await bot.deliver_owed()
     assert bot.request.sent("sendMessage") == []  # nothing twice
+
+
+async def test_a_restart_schedules_the_outbox_and_does_not_wait_for_it(
+    bot: Bot, world: object
+) -> None:
+    bot.request.fail_next["sendMessage"] = {"error_code": 500, "description": "Internal Error"}
+    await bot.say(CONTACT, "/report LOG 原材料运不进厂")
+    bot.request.clear()
+    await bot.app.post_init(bot.app)  # what a restart runs: nothing owed is sent inline
+    assert bot.request.sent("sendMessage") == []
+    assert bot.app.job_queue is not None
+    assert bot.app.job_queue.get_jobs_by_name("outbox")
 
 
 async def test_card_follows_a_group_that_became_a_supergroup(bot: Bot, world: object) -> None:

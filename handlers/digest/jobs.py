@@ -15,7 +15,7 @@ import io
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -136,13 +136,13 @@ def make_renderer(
         if digest.empty:
             return Rendered(text)
         key = ("ledger", digest.scope, digest.period)
-        data = cache.extra.get(key)
+        data = cast("bytes | None", cache.extra.get(key))  # the ledger cached below
         if data is None:
             data = await ledger_xlsx(db, digest, settings.zone)
             cache.extra[key] = data
         return Rendered(
             text,
-            (ledger_filename(digest), data),  # type: ignore[arg-type]
+            (ledger_filename(digest), data),
             digest_render.caption(digest, lang),
         )
 
@@ -192,7 +192,7 @@ async def run_deliveries(
 # -- inside the bot ------------------------------------------------------------------------------
 
 
-def _deps(application: Application) -> Any:  # type: ignore[type-arg]
+def _deps(application: Application) -> Any:
     return application.bot_data["deps"]
 
 
@@ -201,7 +201,7 @@ def _grace(settings: Settings) -> timedelta:
 
 
 async def deliver_due(
-    application: Application,  # type: ignore[type-arg]
+    application: Application,
     *,
     at_time: str | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -236,7 +236,7 @@ async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver_due(context.application, at_time=at_time)
 
 
-def ensure_daily_job(application: Application, at_time: str) -> bool:  # type: ignore[type-arg]
+def ensure_daily_job(application: Application, at_time: str) -> bool:
     """One daily job per subscription time; True if it was added now."""
     queue = application.job_queue
     if queue is None:
@@ -260,7 +260,7 @@ def ensure_daily_job(application: Application, at_time: str) -> bool:  # type: i
     return True
 
 
-async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
+async def on_startup(application: Application) -> None:
     """Jobs are not persisted: re-create them from the database, then catch up once."""
     queue = application.job_queue
     if queue is None:
@@ -278,7 +278,7 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
 # -- outside the bot: `liaisonbot digest --send` ---------------------------------------------------
 
 
-def cli_bot(settings: Settings, request: BaseRequest | None = None) -> ExtBot:  # type: ignore[type-arg]
+def cli_bot(settings: Settings, request: BaseRequest | None = None) -> ExtBot:
     assert settings.token is not None
     return ExtBot(
         settings.token.get_secret_value(),

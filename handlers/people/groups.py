@@ -98,7 +98,7 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             chat_id=message.chat.id, title=title, region_prefix=region, chain=chain
         )
     before = await views.group(d.db, message.chat.id)
-    await people.bind_group(d.db, group, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
+    await people.bind_group(d.db, group, d.now(), by=message.from_user.id)  # type: ignore[union-attr]  # a command message always has a sender
     if before is not None and not _same_binding(before, group):
         text = t(
             lang,
@@ -184,7 +184,7 @@ async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     lang, role_grant = request
     d = deps(context)
-    new = await people.grant_role(d.db, role_grant, d.now(), by=message.from_user.id)  # type: ignore[union-attr]
+    new = await people.grant_role(d.db, role_grant, d.now(), by=message.from_user.id)  # type: ignore[union-attr]  # a command message always has a sender
     names = await views.user_names(d.db, {role_grant.user_id})
     user = names.get(role_grant.user_id, str(role_grant.user_id))
     text = _role_text(lang, "group.granted" if new else "group.grant_exists", role_grant, user)

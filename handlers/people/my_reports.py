@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from handlers.common import deps, language
 from handlers.i18n import t
-from handlers.rendering import action_label, label, local_time
+from handlers.rendering import action_label, fit, label, local_time
 from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
 from liaisonbot.domain.models import Attachment, Enterprise, Report, ReportEvent
@@ -123,7 +123,7 @@ def report_list(
                 state=label(item.state, lang),
                 category=label(Category(item.category), lang),
                 title=escape(item.title),
-                at=local_time(item.created_at, zone),  # type: ignore[arg-type]
+                at=local_time(item.created_at, zone),
             )
         )
     lines.append(t(lang, "my.hint"))
@@ -179,7 +179,7 @@ def report_detail(
         if event.note:
             line += t(lang, "show.event_note", note=_event_note(event, lang, names))
         lines.append(line)
-    return "\n".join(lines)
+    return fit("\n".join(lines), lang)
 
 
 def _event_note(event: ReportEvent, lang: str, names: dict[int, str] | None = None) -> str:

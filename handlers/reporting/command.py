@@ -16,7 +16,7 @@ from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.refusals import text_problem, text_refusal
 from handlers.reporting import keyboards
-from handlers.reporting.delivery import deliver_report
+from handlers.reporting.delivery import deliver_filed
 from handlers.reporting.dialog import REPORT_PAYLOAD, start_dialog
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.models import ReportContent
@@ -148,7 +148,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     except NotBound:
         await message.reply_text(t(lang, "error.not_bound"))
         return
-    await deliver_report(context.bot, d, filed.report_id)
+    await deliver_filed(context.bot, d, filed.report_id)
 
 
 async def edited_report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,51 +1,71 @@
-"""Telling the reporter and the liaison group about a stored report, exactly once.
+"""Sending what a stored report is owed: the reporter's acknowledgement and the group's card.
 
-The report is committed first; the acknowledgement and the group card are then sent and recorded
-one by one. Whatever was not recorded (the bot stopped in between) is sent at the next start, so
-nothing is lost and, short of a crash between a send and its record, nothing is sent twice.
+Both are owed in the outbox in the transaction that stores the report
+(liaisonbot/services/intake.py). The handler that filed the report acknowledges it at once
+(`deliver_filed`); the card goes out from the outbox at the group's pace
+(handlers/reporting/outbox_sender.py), so a busy group never holds up the reporter. Each send is
+recorded right after Telegram's answer: a crash in that window may send one message twice, never
+none.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from handlers.common import Deps
 from handlers.i18n import t
-from handlers.rendering import content_lines
+from handlers.rendering import content_lines, fit
 from handlers.triage.cards import report_card
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain.models import Enterprise, Report
 from liaisonbot.read import reports as views
-from liaisonbot.services import intake, triage
+from liaisonbot.services import outbox, triage
+from liaisonbot.store.outbox import Owed, OwedMessage
 
 log = logging.getLogger(__name__)
 
 
-async def deliver_report(bot: Bot, d: Deps, report_id: int) -> None:
+async def deliver_filed(bot: Bot, d: Deps, report_id: int) -> None:
+    """Right after filing: the acknowledgement now (or the card, when it is the reply)."""
     report = await views.report(d.db, report_id)
     if report is None:
         return
+    ack = await outbox.pending(d.db, Owed.ACK, report_id)
+    if ack is not None:
+        await send_ack(bot, d, report, ack)
+    elif _card_in_origin(report):
+        card = await outbox.pending(d.db, Owed.CARD, report_id)
+        if card is not None:
+            await send_card(bot, d, report, card)
+
+
+def _card_in_origin(report: Report) -> bool:
+    return report.group_chat_id is not None and report.group_chat_id == report.origin_chat_id
+
+
+async def send_owed(bot: Bot, d: Deps, owed: OwedMessage) -> bool:
+    """Send one owed message; False when it is still owed (it failed and will be tried again)."""
+    report = await views.report(d.db, owed.report_id)
+    if report is None:
+        await outbox.drop(d.db, owed, d.now(), "report gone")
+        return True
+    if owed.kind is Owed.ACK:
+        return await send_ack(bot, d, report, owed)
+    return await send_card(bot, d, report, owed)
+
+
+async def send_ack(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> bool:
+    """Tell the reporter the number."""
+    assert report.origin_chat_id is not None
     enterprise = await views.enterprise(d.db, report.enterprise_id)
     assert enterprise is not None
-    card_in_origin = (
-        report.group_chat_id is not None and report.group_chat_id == report.origin_chat_id
-    )
-    needs_ack = report.acked_at is None and report.origin_chat_id is not None
-    if needs_ack and not card_in_origin and not await _acknowledge(bot, d, report, enterprise):
-        return
-    if report.group_chat_id is not None and report.card_message_id is None:
-        await _post_card(bot, d, report, enterprise, as_reply=card_in_origin)
-
-
-async def _acknowledge(bot: Bot, d: Deps, report: Report, enterprise: Enterprise) -> bool:
-    """Tell the reporter the number; False when it should be tried again at the next start."""
-    assert report.origin_chat_id is not None
     lang = await d.language_of(report.reporter_id)
     try:
         await bot.send_message(
@@ -54,24 +74,26 @@ async def _acknowledge(bot: Bot, d: Deps, report: Report, enterprise: Enterprise
             parse_mode=ParseMode.HTML,
             reply_parameters=_reply_to(report.origin_message_id),
         )
-    except Forbidden:  # blocked: nothing to retry, the report stands
-        log.warning("report %s: reporter chat %s blocked the bot", report.id, report.origin_chat_id)
-    except TelegramError:
-        log.exception("report %s: acknowledgement not sent; retried at next start", report.id)
-        return False
-    await intake.record_acknowledged(d.db, report.id, d.now())
+    except Forbidden as exc:  # blocked: nothing to retry, the report stands
+        log.warning("report %s: reporter chat %s: %s", report.id, report.origin_chat_id, exc)
+        await outbox.drop(d.db, owed, d.now(), str(exc))
+        return True
+    except TelegramError as exc:
+        return await _failed(d, owed, exc)
+    await outbox.ack_sent(d.db, report.id, d.now())
     return True
 
 
-async def _post_card(
-    bot: Bot, d: Deps, report: Report, enterprise: Enterprise, *, as_reply: bool
-) -> None:
+async def send_card(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> bool:
     """The card in the liaison group; when the card is the reply in that group, it is the
-    acknowledgement too. A group that became a supergroup is followed once."""
+    acknowledgement too. A group that became a supergroup is followed."""
     assert report.group_chat_id is not None
+    as_reply = _card_in_origin(report)
     chat_id = report.group_chat_id
+    enterprise = await views.enterprise(d.db, report.enterprise_id)
+    assert enterprise is not None
     lang = d.settings.lang
-    for _attempt in range(2):
+    for _attempt in range(2):  # a group that became a supergroup is followed once
         try:
             card = await bot.send_message(
                 chat_id,
@@ -87,37 +109,43 @@ async def _post_card(
                 reply_parameters=_reply_to(report.origin_message_id if as_reply else None),
                 reply_markup=triage_card(report.id, report.state.value, "group", lang),
             )
+            break
         except ChatMigrated as exc:
             await triage.move_chat(d.db, chat_id, exc.new_chat_id)
             log.info("group %s became supergroup %s; card follows", chat_id, exc.new_chat_id)
             chat_id, as_reply = exc.new_chat_id, False
-            continue
         except (Forbidden, BadRequest) as exc:
-            log.warning("report %s: card not delivered to group %s: %s", report.id, chat_id, exc)
-            return
-        except TelegramError:
-            log.exception("report %s: card not sent; retried at next start", report.id)
-            return
-        await intake.record_card(
-            d.db, report.id, chat_id, card.message_id, acked_at=d.now() if as_reply else None
-        )
-        return
+            log.error("report %s: card refused by group %s: %s", report.id, chat_id, exc)
+            await outbox.give_up(d.db, owed, d.now(), str(exc))
+            return True
+        except TelegramError as exc:
+            return await _failed(d, owed, exc)
+    else:
+        return False
+    await outbox.card_sent(
+        d.db, report.id, chat_id, card.message_id, d.now(), is_ack=_card_in_origin(report)
+    )
+    return True
+
+
+async def _failed(d: Deps, owed: OwedMessage, exc: TelegramError) -> bool:
+    """429 waits as long as Telegram asks; 5xx and network errors back off; too many, given up."""
+    retry_after = exc.retry_after if isinstance(exc, RetryAfter) else None
+    seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
+    given_up = await outbox.failed_attempt(
+        d.db, owed, d.now(), f"{type(exc).__name__}: {exc}", retry_after=seconds
+    )
+    if given_up:
+        log.error("report %s: %s given up after failures: %s", owed.report_id, owed.kind, exc)
+    else:
+        log.warning("report %s: %s not sent (%s); tried again", owed.report_id, owed.kind, exc)
+    return False
 
 
 def _reply_to(message_id: int | None) -> ReplyParameters | None:
     if message_id is None:
         return None
     return ReplyParameters(message_id, allow_sending_without_reply=True)
-
-
-async def deliver_pending(bot: Bot, d: Deps) -> int:
-    """At start: finish what a stop interrupted."""
-    pending = await views.pending_delivery(d.db)
-    for report_id in pending:
-        await deliver_report(bot, d, report_id)
-    if pending:
-        log.info("delivered %d pending report notice(s)", len(pending))
-    return len(pending)
 
 
 def filed_ack(report: Report, enterprise: Enterprise, lang: str, zone: ZoneInfo) -> str:
@@ -131,10 +159,10 @@ def filed_ack(report: Report, enterprise: Enterprise, lang: str, zone: ZoneInfo)
             code=escape(enterprise.credit_code),
             chain=escape(enterprise.chain or "—"),
         ),
-        *content_lines(report.content, lang),
+        *content_lines(report.content, lang, report.id),
         "",
         t(lang, "report.filed_next", number=report.id)
         if report.group_chat_id
         else t(lang, "report.filed_no_group"),
     ]
-    return "\n".join(lines)
+    return fit("\n".join(lines), lang, number=report.id)

@@ -19,9 +19,9 @@ from telegram.ext import ContextTypes
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.refusals import text_refusal
-from handlers.rendering import content_lines
+from handlers.rendering import content_lines, fit
 from handlers.reporting import keyboards
-from handlers.reporting.delivery import deliver_report
+from handlers.reporting.delivery import deliver_filed
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.limits import TextRejected, clean_text
 from liaisonbot.domain.models import Attachment, ReportContent
@@ -306,8 +306,8 @@ async def _submit(
         return
     await query.answer(t(lang, "dialog.submitted", number=filed.report_id))
     await message.edit_reply_markup(None)
-    await deliver_report(context.bot, d, filed.report_id)
+    await deliver_filed(context.bot, d, filed.report_id)
 
 
 def draft_summary(content: ReportContent, lang: str) -> str:
-    return "\n".join([t(lang, "dialog.summary_head"), "", *content_lines(content, lang)])
+    return fit("\n".join([t(lang, "dialog.summary_head"), "", *content_lines(content, lang)]), lang)

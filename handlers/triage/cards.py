@@ -17,7 +17,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from handlers.common import Deps
 from handlers.i18n import t
-from handlers.rendering import content_lines, label, local_time
+from handlers.rendering import content_lines, fit, label, local_time
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain import deadlines
 from liaisonbot.domain.models import Enterprise, Report
@@ -59,12 +59,12 @@ def report_card(
             code=escape(enterprise.credit_code),
             chain=escape(enterprise.chain or "—"),
         ),
-        *content_lines(report.content, lang),
+        *content_lines(report.content, lang, report.id),
         t(lang, "card.filed_at", at=local_time(report.created_at, zone)),
     ]
     if info is not None:
         lines.extend(triage_lines(report, info, lang, zone, now, internal=internal))
-    return "\n".join(lines)
+    return fit("\n".join(lines), lang, number=report.id)
 
 
 def deadline_mark(flags: deadlines.DeadlineFlags, lang: str) -> str:
@@ -102,7 +102,7 @@ def triage_lines(
                     report.due_at,
                     now,
                     zone,
-                    info.overdue_reminded_at,  # type: ignore[arg-type]
+                    info.overdue_reminded_at,
                 ),
                 lang,
             )

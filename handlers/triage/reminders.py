@@ -41,7 +41,7 @@ class RunResult:
     closed: int = 0
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     job_queue = application.job_queue
     if job_queue is None:
         log.warning("no JobQueue (python-telegram-bot[job-queue]); reminders are not sent")
@@ -98,7 +98,7 @@ async def _send(bot: Bot, d: Deps, reminder: reminders.Reminder, lang: str) -> b
     params = {
         "number": c.report_id,
         "title": escape(c.title),
-        "due": rendering.local_time(c.due_at, d.settings.zone),  # type: ignore[arg-type]
+        "due": rendering.local_time(c.due_at, d.settings.zone),
     }
     if reminder.kind is Kind.DUE_SOON:
         targets = [c.assignee_id] if c.assignee_id else []

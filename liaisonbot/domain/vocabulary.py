@@ -67,7 +67,7 @@ class Category(Labelled):
         """A code, a full name or a short name (`物流`, `logistics`) in either language."""
         found = super().parse(text)
         if found is not None:
-            return found  # type: ignore[return-value]
+            return found
         needle = text.strip().lower()
         if not needle:
             return None

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from liaisonbot.files.list_headers import HeaderMap, looks_like_header, map_headers
-from liaisonbot.services.enterprise_import.validate import RowError
+from liaisonbot.services.enterprise_import.row_error import RowError
 
 HEADER_SCAN_ROWS = 10
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -176,7 +176,9 @@ def open_list(path: str | Path) -> Iterator[ListSheet]:
             try:
                 sample = f.readline()
                 f.seek(0)
-                lines = _csv_lines(csv.reader(f, delimiter=_delimiter(sample)))
+                lines: Iterator[Sequence[Any]] = _csv_lines(
+                    csv.reader(f, delimiter=_delimiter(sample))
+                )
                 number, headers = _find_header(lines)
             except (csv.Error, UnicodeError) as exc:
                 raise ListFileError([_unreadable(str(exc))]) from exc
@@ -210,8 +212,8 @@ def _open_xlsx(path: Path) -> Iterator[Iterator[tuple[str, Iterator[Sequence[Any
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - the dependency is declared; openpyxl still works
-        with _open_openpyxl(path) as sheets:
-            yield sheets
+        with _open_openpyxl(path) as fallback:
+            yield fallback
         return
     try:
         workbook = CalamineWorkbook.from_path(str(path))

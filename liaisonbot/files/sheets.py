@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from liaisonbot.domain.codes import region_name
+from liaisonbot.domain.vocabulary import Labelled
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -81,7 +82,7 @@ WIDTHS = {
 DEFAULT_WIDTH = 12
 
 
-def zh_label(kind: type, value: str | None) -> str:
+def zh_label(kind: type[Labelled], value: str | None) -> str:
     """The Chinese label of a vocabulary `value`; an unknown one as stored, none as ""."""
     if not value:
         return ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from liaisonbot.clock import from_db
+from liaisonbot.clock import from_db, from_db_required
 from liaisonbot.domain.models import Enterprise
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.read.people import person_name
@@ -141,7 +141,7 @@ async def detail(
         latest=(
             LatestStep(
                 latest["report_id"],
-                from_db(latest["at"]),  # type: ignore[arg-type]
+                from_db_required(latest["at"]),
                 latest["action"],
                 ReportState(latest["to_state"]),
             )

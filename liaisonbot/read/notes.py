@@ -1,12 +1,12 @@
 """An event's note in words, as the ledger and the digest show it: a resolution's outcome and
-policies are stored in a code (`[PARTLY] text | policies`, liaisonbot.services.triage) and shown
+policies are stored in a code (`[PARTLY] text | policies`, liaisonbot.domain.resolution) and shown
 as 部分解决：text；适用政策：policies."""
 
 from __future__ import annotations
 
-from liaisonbot.services.triage import parse_resolution_note
+from liaisonbot.domain.resolution import parse_resolution_note
 
-# Outcomes of the triage workflow (liaisonbot.services.triage.Outcome), as labelled.
+# Outcomes of the triage workflow (liaisonbot.domain.resolution.Outcome), as labelled.
 OUTCOME_LABELS = {"SOLVED": "已解决", "PARTLY": "部分解决", "CANNOT": "无法解决"}
 
 

@@ -4,8 +4,9 @@ sent for each (liaisonbot.services.reminders decides which to send)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from liaisonbot.clock import from_db
+from liaisonbot.clock import from_db, from_db_required
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.store import Database
 
@@ -14,14 +15,14 @@ from liaisonbot.store import Database
 class ReminderCandidate:
     report_id: int
     state: ReportState
-    due_at: object  # datetime
+    due_at: datetime
     assignee_id: int | None
     group_chat_id: int | None
     region_code: str
     chain: str
     title: str
     sent: frozenset[tuple[str, str]]  # (kind, key) already sent
-    overdue_sent_at: object  # datetime | None, for the current due date
+    overdue_sent_at: datetime | None  # for the current due date
 
 
 async def reminder_candidates(db: Database) -> list[ReminderCandidate]:
@@ -37,7 +38,7 @@ async def reminder_candidates(db: Database) -> list[ReminderCandidate]:
         " WHERE r.state IN ('accepted', 'in_progress', 'need_info', 'escalated')"
     )
     sent: dict[int, set[tuple[str, str]]] = {}
-    overdue_at: dict[tuple[int, str], object] = {}
+    overdue_at: dict[tuple[int, str], datetime | None] = {}
     for s in sent_rows:
         sent.setdefault(s["report_id"], set()).add((s["kind"], s["key"]))
         if s["kind"] == "overdue":
@@ -46,7 +47,7 @@ async def reminder_candidates(db: Database) -> list[ReminderCandidate]:
         ReminderCandidate(
             report_id=r["id"],
             state=ReportState(r["state"]),
-            due_at=from_db(r["due_at"]),
+            due_at=from_db_required(r["due_at"]),  # WHERE r.due_at IS NOT NULL
             assignee_id=r["assignee_id"],
             group_chat_id=r["group_chat_id"],
             region_code=r["region_code"],

@@ -9,8 +9,9 @@ handlers move to importing them directly. New code should import the subject's m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from liaisonbot.clock import from_db
+from liaisonbot.clock import from_db_required
 from liaisonbot.domain.models import Enterprise, Report, ReportEvent
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.read.groups import escalation_group, group
@@ -45,7 +46,7 @@ class ReportListItem:
     title: str
     state: ReportState
     category: str
-    created_at: object
+    created_at: datetime
 
 
 async def enterprise(db: Database, enterprise_id: int) -> Enterprise | None:
@@ -65,7 +66,7 @@ async def timeline(db: Database, report_id: int) -> list[ReportEvent]:
         ReportEvent(
             report_id=r["report_id"],
             actor_id=r["actor_id"],
-            at=from_db(r["at"]),
+            at=from_db_required(r["at"]),
             action=r["action"],
             from_state=ReportState(r["from_state"]) if r["from_state"] else None,
             to_state=ReportState(r["to_state"]),
@@ -90,7 +91,7 @@ async def enterprise_reports(
             title=r["title"],
             state=ReportState(r["state"]),
             category=r["category"],
-            created_at=from_db(r["created_at"]),
+            created_at=from_db_required(r["created_at"]),
         )
         for r in rows
     ]

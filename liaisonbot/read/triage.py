@@ -4,6 +4,7 @@ asked in a chat (prompts), and which report a card message belongs to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import aiosqlite
 
@@ -27,7 +28,7 @@ class TriageInfo:
     escalation_chat_id: int | None
     escalation_message_id: int | None
     acks: tuple[str, ...]
-    overdue_reminded_at: object  # datetime | None
+    overdue_reminded_at: datetime | None
 
 
 @dataclass(frozen=True)

@@ -418,7 +418,7 @@ def _scope_key(api: BotApi, p: dict[str, Any]) -> str:
     scope = dict(p.get("scope") or {"type": "default"})
     if "chat_id" in scope:
         scope["chat_id"] = api.world.resolve_chat(scope["chat_id"]).id
-    return json.dumps(scope, sort_keys=True) + "|" + p.get("language_code", "")
+    return json.dumps(scope, sort_keys=True) + "|" + str(p.get("language_code", ""))
 
 
 @method("setMyCommands")
@@ -509,7 +509,8 @@ async def send_message(api: BotApi, p: dict[str, Any]) -> Any:
 
 async def _send_file(api: BotApi, p: dict[str, Any], kind: str) -> Any:
     chat = api.world.require_access(p["chat_id"], write=True)
-    caption, ents = None, []
+    caption: str | None = None
+    ents: list[dict[str, Any]] = []
     if p.get("caption"):
         caption, ents = api.format_text(
             p["caption"], p.get("parse_mode"), p.get("caption_entities"), caption=True
@@ -580,7 +581,8 @@ async def edit_message_caption(api: BotApi, p: dict[str, Any]) -> Any:
         raise bad_request("message can't be edited")
     if msg.text is not None or msg.service:
         raise bad_request("there is no caption in the message to edit")
-    caption, ents = None, []
+    caption: str | None = None
+    ents: list[dict[str, Any]] = []
     if p.get("caption"):
         caption, ents = api.format_text(
             p["caption"], p.get("parse_mode"), p.get("caption_entities"), caption=True

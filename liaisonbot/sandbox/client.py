@@ -59,22 +59,36 @@ class SandboxClient:
             raise SandboxError(body.get("error", f"HTTP {resp.status}"))
         return body["result"]
 
-    async def _post(self, path: str, **payload: Any) -> Any:
-        return await self.request(
+    async def _object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """`request` for an endpoint that answers one JSON object."""
+        result = await self.request(method, path, **kwargs)
+        if not isinstance(result, dict):
+            raise SandboxError(f"{path}: expected an object, got {type(result).__name__}")
+        return result
+
+    async def _objects(self, method: str, path: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """`request` for an endpoint that answers a list of JSON objects."""
+        result = await self.request(method, path, **kwargs)
+        if not isinstance(result, list):
+            raise SandboxError(f"{path}: expected a list, got {type(result).__name__}")
+        return result
+
+    async def _post(self, path: str, **payload: Any) -> dict[str, Any]:
+        return await self._object(
             "POST", path, json={k: v for k, v in payload.items() if v is not None}
         )
 
     # --- world --------------------------------------------------------------------------------
 
     async def state(self) -> dict[str, Any]:
-        return await self.request("GET", "state")
+        return await self._object("GET", "state")
 
     async def reset(self, seed: bool = True) -> None:
         await self._post("reset", seed=seed)
 
     async def configure(self, **options: Any) -> dict[str, Any]:
         """privacy=, strict_html=, callback_answer_timeout=, rate_limits={...}"""
-        return await self.request("POST", "config", json=options)
+        return await self._object("POST", "config", json=options)
 
     async def add_user(self, first_name: str, **fields: Any) -> dict[str, Any]:
         return await self._post("users", first_name=first_name, **fields)
@@ -165,7 +179,7 @@ class SandboxClient:
 
     async def callback_answer(self, callback_query_id: str, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109 - waits server-side
         """The bot's answerCallbackQuery for that press (``answered`` False on timeout)."""
-        return await self.request(
+        return await self._object(
             "GET", "callback_answer", params={"id": callback_query_id, "timeout": timeout}
         )
 
@@ -174,7 +188,7 @@ class SandboxClient:
     async def messages(
         self, chat_id: int, after: int | None = None, include_deleted: bool = False
     ) -> list[dict[str, Any]]:
-        return await self.request(
+        return await self._objects(
             "GET",
             "messages",
             params={
@@ -192,7 +206,7 @@ class SandboxClient:
         timeout: float = 5.0,  # noqa: ASYNC109 - waits server-side
     ) -> dict[str, Any]:
         """Raw ``/control/wait``: ``{"messages", "seq", "timed_out"}``."""
-        return await self.request(
+        return await self._object(
             "GET",
             "wait",
             params={
@@ -213,7 +227,8 @@ class SandboxClient:
         result = await self.wait(chat_id, after, since_seq, timeout)
         if result["timed_out"]:
             raise SandboxTimeout(f"no bot message in chat {chat_id} within {timeout}s")
-        return result["messages"]
+        messages: list[dict[str, Any]] = result["messages"]  # /control/wait: message views
+        return messages
 
     async def wait_for_bot_message(
         self,
@@ -240,7 +255,8 @@ class SandboxClient:
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             result = await self.wait(chat_id, since_seq=since_seq, timeout=left)
-            for msg in result["messages"]:
+            messages: list[dict[str, Any]] = result["messages"]  # /control/wait: message views
+            for msg in messages:
                 if msg["message_id"] == message_id:
                     return msg
             since_seq = result["seq"]
@@ -250,7 +266,7 @@ class SandboxClient:
         self, method: str | None = None, since: int = 0, include_polling: bool = False
     ) -> list[dict[str, Any]]:
         """The Bot API call log (getUpdates left out unless asked for)."""
-        return await self.request(
+        return await self._objects(
             "GET",
             "calls",
             params={
@@ -261,10 +277,10 @@ class SandboxClient:
         )
 
     async def updates(self) -> list[dict[str, Any]]:
-        return await self.request("GET", "updates")
+        return await self._objects("GET", "updates")
 
     async def commands(self) -> dict[str, Any]:
-        return await self.request("GET", "commands")
+        return await self._object("GET", "commands")
 
     async def download(self, file_id: str) -> bytes:
         async with self.session.get(f"{self.base_url}/control/files/{file_id}") as resp:
@@ -285,7 +301,7 @@ class SandboxClient:
         """kind: retry_after (retry_after=N) | blocked | kicked | timeout (delay=s, execute=)
         | error (error_code=, description=). count=None: until cleared."""
         payload = {"kind": kind, "method": method, "chat_id": chat_id, "count": count, **options}
-        return await self.request("POST", "faults", json=payload)
+        return await self._object("POST", "faults", json=payload)
 
     async def clear_faults(self) -> None:
         await self.request("DELETE", "faults")

@@ -285,6 +285,7 @@ async def edit(request: web.Request) -> web.Response:
 @routes.post("/control/document")
 async def document(request: web.Request) -> web.Response:
     w = world_of(request)
+    mime: str | None
     if request.content_type == "multipart/form-data":
         form = await request.post()
         upload = form.get("file")

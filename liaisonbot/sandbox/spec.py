@@ -217,7 +217,8 @@ def _check(spec: BotApiSpec, type_name: str, value: Any, path: str) -> list[str]
             continue
         alternatives = [_check(spec, t, item, f"{path}.{name}") for t in f["types"]]
         if all(alternatives):
-            problems += min(alternatives, key=len)
+            shortest = min(alternatives, key=len)
+            problems += shortest
     for name, f in fields.items():
         if f["required"] and name not in value:
             problems.append(f"{path}.{name}: required field missing")

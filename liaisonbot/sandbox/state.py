@@ -15,7 +15,7 @@ import struct
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import parse_qs, urlsplit
 
 from liaisonbot.sandbox.entities import detect_entities, render_html
@@ -33,6 +33,16 @@ from liaisonbot.sandbox.models import (
     member_api,
     now,
 )
+
+
+class LoggedUpdate(TypedDict):
+    """One entry of the world's update log (the control API's /updates)."""
+
+    update_id: int
+    type: str
+    queued: bool
+    update: Update
+
 
 DEFAULT_TOKEN = "1234567890:SANDBOX-token-for-local-use-only"
 DEFAULT_BOT_USERNAME = "liaison_sandbox_bot"
@@ -112,7 +122,7 @@ class SandboxWorld:
         self.files: dict[str, StoredFile] = {}
         self.file_paths: dict[str, str] = {}
         self.queue: list[Update] = []
-        self.update_log: list[dict[str, Any]] = []
+        self.update_log: list[LoggedUpdate] = []
         self.redeliver: list[Update] = []
         self.allowed_updates: list[str] | None = None
         self.webhook_url = ""
@@ -360,6 +370,7 @@ class SandboxWorld:
 
     def resolve_chat(self, chat_id: Any, write: bool = True) -> Chat:
         """Find a chat the way the Bot API does (ids, or @username of a supergroup)."""
+        chat: Chat | None
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             name = chat_id[1:].lower()
             for chat in self.chats.values():
@@ -415,7 +426,9 @@ class SandboxWorld:
         msg.seq = self.touch()
         return msg
 
-    def _service(self, chat: Chat, from_id: int, sender_chat_id: int | None = None, **what: Any):
+    def _service(
+        self, chat: Chat, from_id: int, sender_chat_id: int | None = None, **what: Any
+    ) -> Message:
         msg = self.new_message(chat, from_id, service=what, sender_chat_id=sender_chat_id)
         if chat.bot_present:
             self.emit("message", self.message_api(msg))
@@ -649,6 +662,8 @@ class SandboxWorld:
     ) -> StoredFile:
         n = next(self._file_seq)
         prefix = "AgACAgUAAxk" if kind == "photo" else "BQACAgUAAxk"
+        width: int | None
+        height: int | None
         if kind == "photo":
             width, height = image_size(data)
             ext = ".jpg" if data[:2] == b"\xff\xd8" else ".png"
@@ -731,7 +746,8 @@ class SandboxWorld:
         for g in seed.get("groups", []):
             g = dict(g)
             members = g.pop("members", [])
-            ids, admins = [], list(g.pop("admins", []))
+            ids: list[int] = []
+            admins = list(g.pop("admins", []))
             for m in members:
                 if isinstance(m, dict):
                     (admins if m.get("status") == "administrator" else ids).append(m["id"])

@@ -28,6 +28,7 @@ from liaisonbot.services import subscriptions
 from liaisonbot.services.subscriptions import Subscription
 from liaisonbot.store import Database, UnitOfWork
 from liaisonbot.store.deliveries import DeliveryRepository
+from liaisonbot.store.process import is_gone, this_process
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ DEFAULT_GRACE = timedelta(hours=6)
 class Outcome(StrEnum):
     SENT = "sent"
     SKIPPED = "skipped"  # empty or non-working day, as the subscription asked
-    ALREADY = "already"  # sent before, or another process is sending it
+    ALREADY = "already"  # sent (or skipped) before
+    BUSY = "busy"  # another running process is sending it right now
     BLOCKED = "blocked"  # the chat cannot be reached; the subscription is now inactive
     FAILED = "failed"  # a transient error outlasted the retries; the next run tries again
 
@@ -96,7 +98,27 @@ async def claim(db: Database, subscription_id: int, day: date, now: datetime) ->
     """Claim the day's delivery: 'sending' (send it all), 'message_sent' (send the ledger only),
     or None (done already, or another process holds a fresh claim)."""
     async with UnitOfWork(db) as uow:
-        return await uow.deliveries.claim(subscription_id, day, now, now - STALE_CLAIM)
+        return await uow.deliveries.claim(
+            subscription_id, day, now, now - STALE_CLAIM, this_process()
+        )
+
+
+async def take_over_dead_claims(db: Database, day: date) -> int:
+    """Claims held by a process that no longer runs (killed mid-send) are free at once, rather
+    than after STALE_CLAIM: a rerun right after a crash sends what the crash left unsent."""
+    taken = 0
+    async with UnitOfWork(db) as uow:
+        for holder in await uow.deliveries.claim_holders(day):
+            if holder != this_process() and is_gone(holder):
+                taken += await uow.deliveries.expire_claims_of(holder)
+    if taken:
+        log.info("%d digest claim(s) of a stopped process taken over", taken)
+    return taken
+
+
+async def _not_claimed(db: Database, subscription_id: int, day: date) -> Outcome:
+    status = await DeliveryRepository(db.conn).status(subscription_id, day)
+    return Outcome.BUSY if status in ("sending", "message_sent") else Outcome.ALREADY
 
 
 async def mark_message_sent(
@@ -214,7 +236,7 @@ async def deliver_one(
 ) -> Outcome:
     status = await claim(db, sub.id, day, clock())
     if status is None:
-        return Outcome.ALREADY
+        return await _not_claimed(db, sub.id, day)
     chat_id = sub.chat_id
     message_id: int | None = None
     try:
@@ -268,6 +290,7 @@ async def deliver_all(
     other (the rate limiter paces them all)."""
     report = RunReport()
     gate = asyncio.Semaphore(concurrency)
+    await take_over_dead_claims(db, day)
 
     async def one(sub: Subscription) -> None:
         async with gate:

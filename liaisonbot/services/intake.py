@@ -1,16 +1,19 @@
-"""Filing a difficulty report, and the bookkeeping of its acknowledgement and group card."""
+"""Filing a difficulty report: the report, its first event and what it is owed, in one unit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from liaisonbot.clock import to_db
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.models import LiaisonGroup, ReportContent, ReportEvent
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.domain.workflow import Action
 from liaisonbot.store import Database, UnitOfWork
+from liaisonbot.store.outbox import Owed
+
+
+HANDLER_GRACE = timedelta(seconds=15)
 
 
 @dataclass(frozen=True)
@@ -86,29 +89,17 @@ async def submit_report(
                 to_state=ReportState.SUBMITTED,
             )
         )
+        # What the report is owed, in the same transaction: the reporter's acknowledgement and
+        # the group's card (one message when the report was filed in that group: the card is
+        # the reply). Sent after the commit; a crash in between leaves them owed, not lost.
+        # The filing handler sends the acknowledgement itself; the outbox job takes it over only
+        # if the handler did not (HANDLER_GRACE), so the two never send it both.
+        taken_over = now + HANDLER_GRACE
+        if origin_chat_id is not None and origin_chat_id != group_id:
+            await uow.outbox.owe(Owed.ACK, report_id, now, taken_over)
+        if group_id is not None:
+            card_is_reply = origin_chat_id == group_id
+            await uow.outbox.owe(Owed.CARD, report_id, now, taken_over if card_is_reply else now)
         if draft_user_id is not None:
             await uow.drafts.delete(draft_user_id)
         return Filed(report_id, created=True)
-
-
-# The two records below run after each send, one statement each (no unit of work needed): the
-# report itself was committed before anything was sent.
-
-
-async def record_acknowledged(db: Database, report_id: int, now: datetime) -> None:
-    await db.write(
-        "UPDATE reports SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
-        (to_db(now), report_id),
-    )
-
-
-async def record_card(
-    db: Database, report_id: int, chat_id: int, message_id: int, *, acked_at: datetime | None
-) -> None:
-    """The card was posted; when it is the reply in the chat the report came from, it is the
-    acknowledgement too (`acked_at`)."""
-    await db.write(
-        "UPDATE reports SET group_chat_id = ?, card_message_id = ?,"
-        " acked_at = COALESCE(acked_at, ?) WHERE id = ?",
-        (chat_id, message_id, to_db(acked_at) if acked_at else None, report_id),
-    )

@@ -45,13 +45,13 @@ def due_reminders(
     for c in candidates:
         if c.due_at is None:
             continue
-        key = to_db(c.due_at)  # type: ignore[arg-type]
+        key = to_db(c.due_at)
         flags = deadlines.flags(
             c.state,
-            c.due_at,  # type: ignore[arg-type]
+            c.due_at,
             now,
             zone,
-            c.overdue_sent_at,  # type: ignore[arg-type]
+            c.overdue_sent_at,
         )
         wanted: list[Kind] = []
         if flags.overdue:

@@ -14,20 +14,45 @@ from liaisonbot.store.rows import Repository
 
 class DeliveryRepository(Repository):
     async def claim(
-        self, subscription_id: int, day: date, now: datetime, stale_before: datetime
+        self, subscription_id: int, day: date, now: datetime, stale_before: datetime, holder: str
     ) -> str | None:
         """Claim the day's delivery: 'sending', 'message_sent' (a claim older than
         `stale_before` taken over), or None (done, or another process holds a fresh claim)."""
         rows = await self._all(
-            "INSERT INTO digest_deliveries (subscription_id, digest_date, status, claimed_at)"
-            " VALUES (?, ?, 'sending', ?)"
+            "INSERT INTO digest_deliveries"
+            " (subscription_id, digest_date, status, claimed_at, claimed_by)"
+            " VALUES (?, ?, 'sending', ?, ?)"
             " ON CONFLICT (subscription_id, digest_date) DO UPDATE"
-            " SET claimed_at = excluded.claimed_at"
+            " SET claimed_at = excluded.claimed_at, claimed_by = excluded.claimed_by"
             " WHERE status IN ('sending', 'message_sent') AND claimed_at < ?"
             " RETURNING status",
-            (subscription_id, day.isoformat(), to_db(now), to_db(stale_before)),
+            (subscription_id, day.isoformat(), to_db(now), holder, to_db(stale_before)),
         )
         return rows[0]["status"] if rows else None
+
+    async def status(self, subscription_id: int, day: date) -> str | None:
+        row = await self._one(
+            "SELECT status FROM digest_deliveries WHERE subscription_id = ? AND digest_date = ?",
+            (subscription_id, day.isoformat()),
+        )
+        return row["status"] if row else None
+
+    async def claim_holders(self, day: date) -> list[str]:
+        """Who holds unfinished claims of the day."""
+        rows = await self._all(
+            "SELECT DISTINCT claimed_by FROM digest_deliveries WHERE digest_date = ?"
+            " AND status IN ('sending', 'message_sent') AND claimed_at != ''",
+            (day.isoformat(),),
+        )
+        return [row["claimed_by"] for row in rows]
+
+    async def expire_claims_of(self, holder: str) -> int:
+        """The holder is gone: its claims may be taken over at once."""
+        return await self._count(
+            "UPDATE digest_deliveries SET claimed_at = '' WHERE claimed_by = ?"
+            " AND status IN ('sending', 'message_sent')",
+            (holder,),
+        )
 
     async def mark_message_sent(
         self, subscription_id: int, day: date, message_id: int, now: datetime

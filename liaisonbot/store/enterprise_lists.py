@@ -42,10 +42,16 @@ class StoredEnterprise:
 
 
 class ChangeLike(Protocol):
-    enterprise_id: int
-    field: str
-    old: str | None
-    new: str | None
+    """Read-only, so that frozen dataclasses match."""
+
+    @property
+    def enterprise_id(self) -> int: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def old(self) -> str | None: ...
+    @property
+    def new(self) -> str | None: ...
 
 
 class EnterpriseListRepository(Repository):

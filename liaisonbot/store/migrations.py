@@ -49,9 +49,13 @@ async def current_version(conn: aiosqlite.Connection) -> int:
 async def migrate(conn: aiosqlite.Connection, directory: Path | None = None) -> list[str]:
     """Apply pending migrations, each in its own transaction; return the names applied."""
     applied: list[str] = []
-    version = await current_version(conn)
+    await current_version(conn)  # creates the log on a new database
+    async with conn.execute("SELECT version FROM schema_migrations") as cur:
+        done = {int(row[0]) for row in await cur.fetchall()}
+    # Every file not yet recorded, in order: a migration numbered below one already applied (two
+    # branches landing in turn) is applied too, never skipped.
     for migration in discover(directory or default_migrations_dir()):
-        if migration.version <= version:
+        if migration.version in done:
             continue
         # executescript would COMMIT on its own; wrap the file so it applies whole or not at all.
         script = (

@@ -138,6 +138,21 @@ class ReportRepository(Repository):
             ),
         )
 
+    async def record_acknowledged(self, report_id: int, at: datetime) -> None:
+        await self._run(
+            "UPDATE reports SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
+            (to_db(at), report_id),
+        )
+
+    async def record_card(
+        self, report_id: int, chat_id: int, message_id: int, *, acked_at: datetime | None
+    ) -> None:
+        await self._run(
+            "UPDATE reports SET group_chat_id = ?, card_message_id = ?,"
+            " acked_at = COALESCE(acked_at, ?) WHERE id = ?",
+            (chat_id, message_id, to_db(acked_at) if acked_at else None, report_id),
+        )
+
     async def pending_delivery(self) -> list[int]:
         """Reports stored but not yet acknowledged to the reporter or not yet carded in a group."""
         rows = await self._all(

@@ -11,6 +11,7 @@ from liaisonbot.store.database import Database
 from liaisonbot.store.deliveries import DeliveryRepository
 from liaisonbot.store.drafts import DraftRepository
 from liaisonbot.store.enterprises import EnterpriseRepository
+from liaisonbot.store.outbox import OutboxRepository
 from liaisonbot.store.people import PeopleRepository
 from liaisonbot.store.reports import ReportRepository, TriageRepository
 from liaisonbot.store.subscriptions import SubscriptionRepository
@@ -26,6 +27,7 @@ class UnitOfWork:
     drafts: DraftRepository
     subscriptions: SubscriptionRepository
     deliveries: DeliveryRepository
+    outbox: OutboxRepository
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -41,6 +43,7 @@ class UnitOfWork:
         self.drafts = DraftRepository(conn)
         self.subscriptions = SubscriptionRepository(conn)
         self.deliveries = DeliveryRepository(conn)
+        self.outbox = OutboxRepository(conn)
         return self
 
     async def __aexit__(

@@ -9,6 +9,7 @@ from pathlib import Path
 from telegram.ext import ExtBot
 
 from handlers.digest import jobs as digest_jobs
+from liaisonbot.clock import to_db, utcnow
 from liaisonbot.services import subscriptions
 from liaisonbot.services.digest_delivery import Outcome
 from liaisonbot.store import Database
@@ -187,3 +188,59 @@ async def test_jobs_are_made_from_the_database_at_start(bot: Bot) -> None:
     assert job.misfire_grace_time == 6 * 3600 and job.coalesce
     assert str(job.trigger.timezone) == "Asia/Shanghai"
     assert not digest_jobs.ensure_daily_job(bot.app, "07:45")  # one job per time
+
+
+async def _claim_as(db: Database, sub_id: int, holder: str, status: str = "sending") -> None:
+    day = (DIGEST_NOW + timedelta(hours=2)).astimezone(make_settings(Path(".")).zone).date()
+    await db.conn.execute(
+        "INSERT INTO digest_deliveries (subscription_id, digest_date, status, claimed_at,"
+        " claimed_by, message_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            sub_id,
+            day.isoformat(),
+            status,
+            to_db(utcnow()),  # fresh: a claim made a moment ago
+            holder,
+            1 if status == "message_sent" else None,
+        ),
+    )
+    await db.conn.commit()
+
+
+async def test_a_rerun_after_a_crash_sends_what_the_dead_process_left(
+    db: Database, tmp_path: Path
+) -> None:
+    import socket
+
+    await generated(db)
+    subs = await subscribe_three(db)
+    dead = f"{socket.gethostname()}:999999999:1"  # a pid that does not run
+    await _claim_as(db, subs[0].id, dead)  # killed before anything went out
+    await _claim_as(db, subs[1].id, dead, status="message_sent")  # killed before the ledger
+    request = RecordingRequest()
+    report = await cli_run(db, tmp_path, request)
+    assert report.outcomes == {s.id: Outcome.SENT for s in subs}  # type: ignore[attr-defined]
+    got = delivered(request)
+    assert got[subs[0].chat_id] == ["sendMessage", "sendDocument"]
+    assert got[subs[1].chat_id] == ["sendDocument"]  # the text went before the crash
+
+
+async def test_a_claim_held_by_a_running_process_is_reported_busy_not_sent(
+    db: Database, tmp_path: Path
+) -> None:
+    from liaisonbot.store.process import this_process
+
+    await generated(db)
+    subs = await subscribe_three(db)
+    # Another process that runs: this test's own process under another name would be taken for
+    # this run, so use the parent's pid (alive for the whole test) with its real start time.
+    import os
+
+    from liaisonbot.store.process import _start_ticks
+
+    parent = this_process().split(":")[0] + f":{os.getppid()}:{_start_ticks(os.getppid())}"
+    await _claim_as(db, subs[2].id, parent)
+    request = RecordingRequest()
+    report = await cli_run(db, tmp_path, request)
+    assert report.outcomes[subs[2].id] is Outcome.BUSY  # type: ignore[attr-defined]
+    assert subs[2].chat_id not in delivered(request)

@@ -56,3 +56,25 @@ async def test_rotation_keeps_the_newest(db: Database, tmp_path: Path) -> None:
         "liaisonbot-20261204-190000.db",
         "liaisonbot-20261205-190000.db",
     ]
+
+
+async def test_the_daily_backup_job_writes_into_the_configured_folder(
+    tmp_path: Path, db: Database
+) -> None:
+    from handlers.backup_job import JOB_NAME
+    from liaisonbot.config import Settings
+    from tests.conftest import start_bot
+    from tests.support.world import NOW, Clock
+
+    settings = Settings(
+        token="123456:TEST-TOKEN", db=tmp_path / "test.db", backup_dir=tmp_path / "b", backup_keep=2
+    )
+    harness = await start_bot(settings, db, Clock(NOW))
+    try:
+        await harness.app.post_init(harness.app)
+        assert harness.app.job_queue is not None
+        job = harness.app.job_queue.get_jobs_by_name(JOB_NAME)[0]
+        await job.run(harness.app)
+    finally:
+        await harness.app.shutdown()
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["liaisonbot-20261126-020000.db"]

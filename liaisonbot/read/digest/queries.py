@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from liaisonbot.clock import from_db, to_db
+from liaisonbot.clock import from_db, from_db_required, to_db
 from liaisonbot.domain import deadlines
 from liaisonbot.domain.vocabulary import ReportState, Urgency
 from liaisonbot.read.digest.model import (
@@ -53,7 +53,7 @@ async def period_events(db: Database, scope: DigestScope, period: Period) -> lis
     return [
         PeriodEvent(
             report_id=r["report_id"],
-            at=from_db(r["at"]),  # type: ignore[arg-type]
+            at=from_db_required(r["at"]),
             action=r["action"],
             from_state=r["from_state"],
             to_state=r["to_state"],
@@ -94,7 +94,7 @@ async def ledger_rows(
             urgency=_urgency(r["urgency"]),
             state=ReportState(r["state"]),
             assignee=person_label(r["assignee_id"], r["full_name"], r["username"]),
-            created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
+            created_at=from_db_required(r["created_at"]),
             due_at=from_db(r["due_at"]),
             description=r["description"],
             impact=r["impact"],
@@ -166,7 +166,7 @@ async def overdue_reminders(db: Database, rows: list[LedgerRow]) -> dict[int, da
     out: dict[int, datetime] = {}
     for r in found:
         if wanted.get(r["report_id"]) == r["key"]:
-            out[r["report_id"]] = from_db(r["sent_at"])  # type: ignore[assignment]
+            out[r["report_id"]] = from_db_required(r["sent_at"])
     return out
 
 
@@ -212,7 +212,7 @@ def compute(
     by_chain: dict[str, Tally] = {}
     slices: dict[int, tuple[Tally, ...]] = {}
     for row in rows:
-        tallies = (
+        tallies: tuple[Tally, ...] = (
             total,
             by_category.setdefault(row.category, Tally()),
             by_region.setdefault(region_key(row.region_code, scope), Tally()),
@@ -265,7 +265,8 @@ async def build_digest(
     escalated = [r.id for r in rows if r.state is ReportState.ESCALATED]
     unacked = await unacknowledged_escalations(db, escalated)
     ticking = [r for r in rows if r.working and r.due_at is not None]
-    reminded = await overdue_reminders(db, [r for r in ticking if r.due_at <= now])  # type: ignore[operator]
+    overdue = [r for r in ticking if r.due_at is not None and r.due_at <= now]
+    reminded = await overdue_reminders(db, overdue)
     for row in ticking:
         row.flags = deadlines.flags(row.state, row.due_at, now, zone, reminded.get(row.id))
     actions: dict[int, list[str]] = {}

@@ -142,7 +142,7 @@ def _drop_fallen(
             continue
         seen_fallen.add(lost)
         for code in referrers.get(lost, ()):
-            r = valid.pop(code, None)
-            if r is not None:
+            if code in valid:
+                r = valid.pop(code)
                 refuse(r, "leading_invalid_row", h.LEADING, value=lost, ref_row=first_row[lost])
                 fallen.append(code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from liaisonbot.domain import deadlines
@@ -145,7 +146,7 @@ async def extend(
         report, _ = await load_as(uow, report_id, actor_id, seat)
         row = await uow.triage.triage_row(report_id)
         assert row is not None
-        already = int(row["extension_days"] or 0)  # type: ignore[call-overload]
+        already = int(cast("int | None", row["extension_days"]) or 0)  # an INTEGER column
         if report.due_at is None:
             raise BadArgument(value=str(days))
         try:

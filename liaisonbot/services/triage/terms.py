@@ -3,11 +3,13 @@ returns."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from liaisonbot.domain.errors import DomainError
+from liaisonbot.domain.resolution import Outcome as Outcome  # re-exported for the use cases
+from liaisonbot.domain.resolution import parse_resolution_note as parse_resolution_note
+from liaisonbot.domain.resolution import resolution_note as resolution_note
 from liaisonbot.domain.vocabulary import ReportState, Role
 from liaisonbot.domain.workflow import Action, Activity
 
@@ -36,28 +38,6 @@ class NotAssignee(DomainError):
 class Seat(StrEnum):
     GROUP = "group"
     ESCALATION = "escalation"
-
-
-class Outcome(StrEnum):
-    SOLVED = "SOLVED"
-    PARTLY = "PARTLY"
-    CANNOT = "CANNOT"
-
-
-def resolution_note(outcome: Outcome, text: str, policies: str) -> str:
-    """How a resolution is written in the event log: `[PARTLY] text | policies`."""
-    return f"[{outcome.value}] {text}" + (f" | {policies}" if policies else "")
-
-
-_RESOLUTION = re.compile(r"^\[(SOLVED|PARTLY|CANNOT)\] (.*?)(?: \| (.*))?$", re.DOTALL)
-
-
-def parse_resolution_note(note: str) -> tuple[Outcome, str, str] | None:
-    """The outcome, text and policies of a resolution event's note, to show them in words."""
-    match = _RESOLUTION.match(note)
-    if match is None:
-        return None
-    return Outcome(match.group(1)), match.group(2), match.group(3) or ""
 
 
 class Satisfaction(StrEnum):
