@@ -12,7 +12,6 @@ from liaisonbot.domain.workflow import Action
 from liaisonbot.store import Database, UnitOfWork
 from liaisonbot.store.outbox import Owed
 
-
 HANDLER_GRACE = timedelta(seconds=15)
 
 

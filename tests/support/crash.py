@@ -41,7 +41,9 @@ async def add_contacts(client: SandboxClient, db_path: Path, count: int) -> list
     try:
         for i, user_id in enumerate(ids):
             await client.add_user(f"联络人{i}", id=user_id, started=True)
-            await people.bind_contact(db, SUPPLIERS[i % len(SUPPLIERS)].credit_code, user_id, utcnow())
+            await people.bind_contact(
+                db, SUPPLIERS[i % len(SUPPLIERS)].credit_code, user_id, utcnow()
+            )
     finally:
         await db.close()
     return ids
@@ -132,7 +134,9 @@ def _stored(db_path: Path, round_no: int) -> list[str]:
 
 
 def _numbers(db_path: Path, round_no: int) -> list[tuple[int, str]]:
-    rows = _query(db_path, "SELECT id, title FROM reports WHERE title LIKE ?", (f"第{round_no}轮%",))
+    rows = _query(
+        db_path, "SELECT id, title FROM reports WHERE title LIKE ?", (f"第{round_no}轮%",)
+    )
     return [(row[0], row[1]) for row in rows]
 
 
