@@ -4,6 +4,7 @@ Each function is one transaction."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -77,13 +78,22 @@ async def due_asks(
     groups = await PeopleRepository(db.conn).liaison_groups()
     asked: dict[date, set[int]] = {}
     due: list[DueAsk] = []
-    for row in rows:
+    # thousands of enterprises share a few schedules: each open round is computed once
+    rounds: dict[tuple[str, str], tuple[date, datetime, datetime] | None] = {}
+    group_of: dict[tuple[str, str], int | None] = {}
+    for n, row in enumerate(rows):
+        if n % 500 == 499:
+            await asyncio.sleep(0)  # let interactive updates through while planning a big round
         if row["last_status"] == ResumptionStatus.CLOSED.value:
             continue
-        enterprise = enterprise_from_row(row)
-        found = schedule_for(table, enterprise.region_code, enterprise.chain).open_round(now, zone)
+        key = (row["region_code"], row["chain"])
+        if key not in rounds:
+            rounds[key] = schedule_for(table, *key).open_round(now, zone)
+            group_of[key] = choose_group(groups, *key, None)
+        found = rounds[key]
         if found is None:
             continue
+        enterprise = enterprise_from_row(row)
         day, opens, closes = found
         if day not in asked:
             asked[day] = await repo(db).asked_in(day)
@@ -96,7 +106,7 @@ async def due_asks(
                 opens=opens,
                 closes=closes,
                 contacts=tuple(int(c) for c in row["contact_ids"].split(",")),
-                group_chat_id=choose_group(groups, enterprise.region_code, enterprise.chain, None),
+                group_chat_id=group_of[key],
             )
         )
     return due
