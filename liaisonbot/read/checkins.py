@@ -5,6 +5,7 @@ one enterprise's history (docs/domain.md, "Resumption check-ins")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -69,41 +70,56 @@ def figures(entries: list[Entry], threshold: float = DEFAULT_THRESHOLD) -> Figur
     """The figures of these entries. 产能利用率 is weighted by 在册 where known; an enterprise whose
     在册 is unknown weighs as much as the average known one (1 when none is known)."""
     f = Figures()
-    answers: list[Answer] = []
+    answered = resumed = full = 0
+    on_duty = registered = 0
+    capacities: list[tuple[float, int | None]] = []  # (capacity, 在册 or None)
     for e in entries:
-        if e.status is RoundStatus.EXEMPT:
+        status = e.status
+        if status is RoundStatus.EXEMPT:
             f.exempt += 1
             continue
         f.expected += 1
-        if e.status is RoundStatus.MISSING:
+        if status is RoundStatus.MISSING:
             f.missing += 1
             continue
-        if e.status is RoundStatus.LATE:
+        if status is RoundStatus.LATE:
             f.late += 1
         else:
             f.on_time += 1
-        if e.answer is not None and e.answer.status is not ResumptionStatus.CLOSED:
-            answers.append(e.answer)
+        a = e.answer
+        if a is None or a.status is ResumptionStatus.CLOSED:
+            continue
+        answered += 1
+        if a.status is not ResumptionStatus.NOT_RESUMED:
+            resumed += 1
+            if a.status is ResumptionStatus.FULL:
+                full += 1
+        if a.registered and a.on_duty is not None:
+            registered += a.registered
+            on_duty += a.on_duty
+        capacity = 0.0 if a.status is ResumptionStatus.NOT_RESUMED else a.capacity
+        if capacity is not None:
+            capacities.append((capacity, a.registered or None))
     if f.expected:
         f.reporting_rate = 100.0 * f.on_time / f.expected
-    if not answers:
+    if not answered:
         return f
-    n = len(answers)
-    f.resumed_any = 100.0 * sum(a.status is not ResumptionStatus.NOT_RESUMED for a in answers) / n
-    f.resumed_full = 100.0 * sum(a.status is ResumptionStatus.FULL for a in answers) / n
-    staffed = [a for a in answers if a.registered and a.on_duty is not None]
-    if staffed:
-        registered = sum(a.registered or 0 for a in staffed)
-        f.staff_rate = 100.0 * sum(a.on_duty or 0 for a in staffed) / registered
-    with_capacity = [a for a in answers if _capacity(a) is not None]
-    if with_capacity:
-        known = [a.registered for a in with_capacity if a.registered]
+    f.resumed_any = 100.0 * resumed / answered
+    f.resumed_full = 100.0 * full / answered
+    if registered:
+        f.staff_rate = 100.0 * on_duty / registered
+    if capacities:
+        known = [r for _, r in capacities if r]
         default_weight = sum(known) / len(known) if known else 1.0
-        weights = [float(a.registered or default_weight) for a in with_capacity]
-        total = sum(w * (_capacity(a) or 0.0) for w, a in zip(weights, with_capacity, strict=True))
-        f.capacity_rate = total / sum(weights)
-        at = sum((_capacity(a) or 0.0) >= threshold for a in with_capacity)
-        f.at_threshold = 100.0 * at / len(with_capacity)
+        total = weights = 0.0
+        at = 0
+        for capacity, r in capacities:
+            w = r or default_weight
+            total += w * capacity
+            weights += w
+            at += capacity >= threshold
+        f.capacity_rate = total / weights
+        f.at_threshold = 100.0 * at / len(capacities)
     return f
 
 
@@ -220,10 +236,12 @@ class Picture:
     entries: list[Entry] = field(default_factory=list)  # the round's, for the shortfall list
 
 
-def _grouped(items: list[Entry], key: str, threshold: float) -> dict[str, Figures]:
+def _grouped(
+    items: list[Entry], key: Callable[[Entry], str], threshold: float
+) -> dict[str, Figures]:
     groups: dict[str, list[Entry]] = {}
     for e in items:
-        groups.setdefault(getattr(e, key), []).append(e)
+        groups.setdefault(key(e), []).append(e)
     return {k: figures(v, threshold) for k, v in sorted(groups.items())}
 
 
@@ -250,18 +268,14 @@ async def picture(
         before = await entries(db, previous_date, region_prefix=region_prefix, chain=chain)
         previous = figures(before, threshold)
     level = region_level(region_prefix)
-    regional = [
-        Entry(e.enterprise_id, e.name, e.region_code[:level], e.chain, e.tier, e.status, e.answer)
-        for e in current
-    ]
     return Picture(
         round_date=round_date,
         total=figures(current, threshold),
         previous_date=previous_date,
         previous=previous,
-        by_chain=_grouped(current, "chain", threshold),
-        by_region=_grouped(regional, "region_code", threshold),
-        by_tier=_grouped(current, "tier", threshold),
+        by_chain=_grouped(current, lambda e: e.chain, threshold),
+        by_region=_grouped(current, lambda e: e.region_code[:level], threshold),
+        by_tier=_grouped(current, lambda e: e.tier, threshold),
         entries=current,
     )
 

@@ -16,14 +16,19 @@ from liaisonbot.domain.vocabulary import Category
 from liaisonbot.store.rows import Repository
 
 
+_STATUSES = {s.value: s for s in ResumptionStatus}
+_CATEGORIES = {c.value: c for c in Category}
+
+
 def answer_from_row(row: aiosqlite.Row) -> Answer:
+    """Look-ups by dict rather than Enum(): a round's figures build 10^4–10^5 of these."""
     return Answer(
-        status=ResumptionStatus(row["status"]),
+        status=_STATUSES[row["status"]],
         registered=row["registered"],
         on_duty=row["on_duty"],
         capacity=row["capacity"],
         expected=date.fromisoformat(row["expected_date"]) if row["expected_date"] else None,
-        bottleneck=Category(row["bottleneck"]) if row["bottleneck"] else None,
+        bottleneck=_CATEGORIES[row["bottleneck"]] if row["bottleneck"] else None,
     )
 
 
