@@ -15,7 +15,6 @@ from liaisonbot.domain.checkins import Answer, Frequency, ResumptionStatus, Sche
 from liaisonbot.domain.vocabulary import Category
 from liaisonbot.store.rows import Repository
 
-
 _STATUSES = {s.value: s for s in ResumptionStatus}
 _CATEGORIES = {c.value: c for c in Category}
 
