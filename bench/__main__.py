@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench_intake", "bench_import", "bench_digest", "bench_checkins")
+BENCHES = ("bench_intake", "bench_import", "bench_digest", "bench_bombs", "bench_checkins")
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -30,7 +30,7 @@ from handlers import backup_job, private_text
 from handlers.checkins import commands as checkin_commands
 from handlers.checkins import flow as checkin_flow
 from handlers.checkins import rounds as checkin_rounds
-from handlers.common import Deps, remember_user
+from handlers.common import Deps, language, remember_user
 from handlers.digest import jobs as digest_jobs
 from handlers.digest import on_demand as digest_on_demand
 from handlers.digest import subscribe as digest_subscribe
@@ -130,7 +130,13 @@ def build_application(
     clock = deps.now if deps else utcnow
     builder = builder.get_updates_request(InboxRequest(fetch, Inbox(db), clock))
     if rate_limit:
-        builder = builder.rate_limiter(LaneRateLimiter(max_retries=3))
+        # Telegram's ~20 a minute into one group: the outbox paces itself under it
+        # (group_posts_per_minute), and the limiter keeps the replies to buttons within it.
+        # Two lanes: rounds and digests (bulk) yield to replies (handlers/rate_lanes.py).
+        group_rate = settings.group_posts_per_minute + 5
+        builder = builder.rate_limiter(
+            LaneRateLimiter(max_retries=3, group_per_minute=group_rate)
+        )
     application = builder.build()
     application.bot_data["deps"] = deps or Deps(db=db, settings=settings)
     add_handlers(application)
@@ -209,6 +215,8 @@ def add_handlers(application: Application) -> None:
                 new_message & private & (filters.PHOTO | filters.Document.ALL),
                 report_dialog.on_file,
             ),
+            # any other button (malformed, forged, from an older version): a short alert
+            CallbackQueryHandler(on_unknown_button_pressed),
         ]
     )
     application.add_error_handler(_on_error)
@@ -240,9 +248,25 @@ async def register_commands(application: Application) -> None:
             await application.bot.set_my_commands(commands, scope=scope, language_code=code)
 
 
+async def on_unknown_button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no handler recognises: answered (so the client stops waiting) and logged once."""
+    query = update.callback_query
+    assert query is not None
+    log.warning("unrecognised button %r from user %s", (query.data or "")[:80], query.from_user.id)
+    lang = await language(context, update.effective_user)
+    await query.answer(t(lang, "button.unknown"), show_alert=True)
+
+
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error; tell the person only in a private chat. A group never sees it: each such
+    message would spend the group's 20-a-minute budget and show a failure to everyone there."""
     log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat and update.effective_message:
+    if (
+        isinstance(update, Update)
+        and update.effective_chat
+        and update.effective_chat.type == "private"
+        and update.effective_message
+    ):
         deps: Deps = context.bot_data["deps"]
         try:
             await update.effective_message.reply_text(t(deps.settings.lang, "error.internal"))
@@ -261,3 +285,20 @@ def run_polling(settings: Settings) -> None:
     application.post_shutdown = close_db
     log.info("LiaisonBot polling %s", settings.api_base.split("/bot")[0])
     application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+
+
+def telegram_problem(exc: BaseException, settings: Settings) -> str | None:
+    """One line saying what to check when the bot cannot start or send: a refused token, an
+    unreachable Bot API (None for any other error, which keeps its traceback)."""
+    where = settings.api_base.split("/bot")[0]
+    if isinstance(exc, InvalidToken):
+        return (
+            f"the Bot API at {where} refused the bot token: check LIAISONBOT_TOKEN "
+            "(the token @BotFather gave) and LIAISONBOT_API_BASE"
+        )
+    if isinstance(exc, NetworkError | TimedOut):
+        return (
+            f"cannot reach the Bot API at {where}: check LIAISONBOT_API_BASE and the network "
+            "(a proxy or firewall in between)"
+        )
+    return None

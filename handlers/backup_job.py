@@ -28,7 +28,7 @@ async def _backup(context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("daily backup written to %s (%d bytes)", made.path, made.size)
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     d: Deps = application.bot_data["deps"]
     if d.settings.backup_dir is None or application.job_queue is None:
         return

@@ -25,6 +25,8 @@ def text_refusal(lang: str, problem: TextRejected) -> str:
     field = t(lang, f"fieldname.{problem.field}")
     if problem.problem == "empty":
         return t(lang, "error.text_empty", field=field)
+    if problem.problem == "invisible":
+        return t(lang, "error.text_invisible", field=field)
     return t(lang, "error.text_too_long", field=field, limit=problem.limit, length=problem.length)
 
 

@@ -19,6 +19,7 @@ from liaisonbot.domain.codes import InvalidCode, validate_region_code
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import Role
+from liaisonbot.logsafe import hide_secrets, secrets_of_token
 from liaisonbot.services import people
 from liaisonbot.store import Database
 from liaisonbot.store.migrations import current_version, migrate
@@ -26,6 +27,37 @@ from liaisonbot.store.migrations import current_version, migrate
 
 class CliError(Exception):
     """A one-line reason for a non-zero exit."""
+
+
+# Failures explained in one line (`telegram_problem`): their traceback only with --debug.
+EXPLAINED_FAILURES = frozenset({"InvalidToken", "NetworkError", "TimedOut"})
+
+
+class ShortFailures(logging.Filter):
+    """Libraries log an explained failure with its traceback (python-telegram-bot's retry loop):
+    keep the line, drop the ~200 lines below it unless --debug asked for them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and type(exc).__name__ in EXPLAINED_FAILURES:
+            record.msg = f"{record.getMessage()} ({type(exc).__name__}: {exc})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _telegram_call(settings: Settings, call: Callable[[], int]) -> int:
+    """Run `call`; a refused token or an unreachable Bot API becomes one line (CliError)."""
+    from handlers.app import telegram_problem
+
+    try:
+        return call()
+    except Exception as exc:
+        reason = telegram_problem(exc, settings)
+        if reason is None:
+            raise
+        raise CliError(reason) from exc
 
 
 def _settings() -> Settings:
@@ -80,8 +112,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         )
     from handlers.app import run_polling
 
-    run_polling(settings)
-    return 0
+    def run() -> int:
+        run_polling(settings)
+        return 0
+
+    return _telegram_call(settings, run)
 
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
@@ -178,7 +213,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"no such file: {path}")
 
     async def work(db: Database) -> int:
-        result = await import_enterprises(db, path, skip_invalid=args.skip_invalid, now=utcnow())
+        result = await import_enterprises(
+            db, path, skip_invalid=args.skip_invalid, now=utcnow(), limits=settings.import_limits
+        )
         print(result.render(settings.lang))
         return 1 if result.errors and not args.skip_invalid else 0
 
@@ -269,6 +306,7 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     scope = DigestScope(_region(args.region), tuple(c.strip() for c in args.chain or []))
 
     async def work(db: Database) -> int:
+        await subscriptions.check_chains(db, scope.chains, tuple(settings.chains))
         sub = await subscriptions.subscribe(
             db,
             chat_id=args.user_id,
@@ -307,7 +345,7 @@ DIGEST_OUTCOMES = {
 
 def _digest_send(settings: Settings) -> int:
     if settings.token is None:
-        raise CliError("no bot token: set LIAISONBOT_TOKEN to send digests")
+        raise CliError("no bot token: set LIAISONBOT_TOKEN (or token in liaisonbot.toml)")
     from handlers.digest.jobs import send_now
     from liaisonbot.services.digest_delivery import Outcome
 
@@ -320,7 +358,7 @@ def _digest_send(settings: Settings) -> int:
             print(f"not sent: subscription {sid} ({why})")
         return 1 if unsent else 0
 
-    return asyncio.run(_with_db(settings, work))
+    return _telegram_call(settings, lambda: asyncio.run(_with_db(settings, work)))
 
 
 def _digest_dry_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -398,6 +436,9 @@ def _date(text: str) -> date:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liaisonbot", description=__doc__)
+    parser.add_argument(
+        "--debug", action="store_true", help="log everything and show the traceback of a failure"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("run", help="run the bot (needs LIAISONBOT_TOKEN)").set_defaults(func=cmd_run)
@@ -504,21 +545,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
     args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not args.debug:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # a request line per poll
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(ShortFailures())
     try:
-        return int(args.func(args, _settings()) or 0)
-    except CliError as exc:
-        print(f"liaisonbot: {exc}", file=sys.stderr)
-        return 2
-    except InvalidCode as exc:
-        print(f"liaisonbot: invalid code {exc}", file=sys.stderr)
-        return 2
-    except DomainError as exc:
-        print(f"liaisonbot: {exc}", file=sys.stderr)
+        settings = _settings()
+        if settings.token is not None:
+            hide_secrets(secrets_of_token(settings.token.get_secret_value()))
+        return int(args.func(args, settings) or 0)
+    except (CliError, InvalidCode, DomainError) as exc:
+        if args.debug and exc.__cause__ is not None:  # through logging: the token is hidden
+            logging.getLogger("liaisonbot").error("the failure", exc_info=exc.__cause__)
+        prefix = "invalid code " if isinstance(exc, InvalidCode) else ""
+        print(f"liaisonbot: {prefix}{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -18,6 +18,9 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+if TYPE_CHECKING:
+    from liaisonbot.files.archive_guard import ImportLimits
 
 DEFAULT_API_BASE = "https://api.telegram.org/bot"
 
@@ -37,16 +40,41 @@ class Settings(BaseSettings):
     confirm_timeout_days: int = Field(
         default=7, ge=1, le=90, description="A resolved item unanswered this long is closed."
     )
+    # Industry chains known besides those of the enterprise lists (e.g. before a list is
+    # imported); a chain name anyone types must be one of the two.
+    chains: list[str] = Field(default_factory=list)
     # The daily digest: the default time of a new subscription (HH:MM in `tz`), how late a missed
     # digest may still go out after a restart, and how often failed deliveries are retried.
     digest_time: str = Field(default="08:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     digest_grace_hours: float = Field(default=6, ge=0, le=24)
     digest_sweep_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    # Messages the bot posts into one group a minute from its outbox (cards, summaries):
+    # Telegram allows about 20; the rest is left for replies to officers' buttons.
+    group_posts_per_minute: int = Field(default=15, ge=2, le=600)
     # Backups: a daily consistent copy of the database into `backup_dir` (none when unset),
     # keeping the newest `backup_keep`, at `backup_time` (HH:MM in `tz`).
     backup_dir: Path | None = None
     backup_keep: int = Field(default=7, ge=1, le=365)
     backup_time: str = Field(default="03:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    # Enterprise lists: checked before they are read (a decompression bomb is refused in seconds).
+    import_max_file_mb: float = Field(default=20, gt=0)
+    import_max_member_mb: float = Field(default=200, gt=0, description="an .xlsx member, inflated")
+    import_max_ratio: float = Field(default=200, gt=1, description="inflated / compressed")
+    import_max_rows: int = Field(default=200_000, ge=1)
+    import_max_cell_chars: int = Field(default=10_000, ge=100)
+
+    @property
+    def import_limits(self) -> ImportLimits:
+        from liaisonbot.files.archive_guard import ImportLimits
+
+        return ImportLimits(
+            file_mb=self.import_max_file_mb,
+            member_mb=self.import_max_member_mb,
+            ratio=self.import_max_ratio,
+            rows=self.import_max_rows,
+            cell_chars=self.import_max_cell_chars,
+        )
 
     @field_validator("tz")
     @classmethod

@@ -4,6 +4,8 @@ database when a button is pressed)."""
 
 from __future__ import annotations
 
+from liaisonbot.domain.numbers import is_ascii_digits
+
 PREFIX = "ds"
 # /unsubscribe's buttons ride on the same callback prefix: ds|-|0|<subscription id or "all">|u
 UNSUBSCRIBE_STEP, KEEP_STEP, ALL = "u", "k", "all"
@@ -20,7 +22,9 @@ def _parse(data: str) -> tuple[str, int, str, str] | None:
     if len(parts) != 5 or parts[0] != PREFIX:
         return None
     region = "" if parts[1] == "-" else parts[1]
-    if region and not region.isdigit():
+    if region and (not is_ascii_digits(region) or len(region) > 6):
+        return None
+    if not (parts[2].isascii() and 0 < len(parts[2]) <= 4):
         return None
     try:
         mask = int(parts[2], 16)
@@ -38,6 +42,8 @@ def _opts(at_time: str, skip_empty: bool, skip_non_working: bool) -> str:
 def _unpack_opts(opts: str, default_time: str) -> tuple[str, bool, bool]:
     digits = opts[:4]
     at_time = (
-        f"{digits[:2]}:{digits[2:]}" if len(digits) == 4 and digits.isdigit() else default_time
+        f"{digits[:2]}:{digits[2:]}"
+        if len(digits) == 4 and is_ascii_digits(digits)
+        else default_time
     )
     return at_time, "e" in opts[4:], "h" in opts[4:]

@@ -9,6 +9,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from handlers.i18n import t
+from handlers.triage.cards import task_force_name
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.vocabulary import Category, ReportState, Urgency
 from liaisonbot.files.ledger import warning_key
@@ -176,7 +177,12 @@ def render_digest(
     """The digest message; at most `limit` characters."""
     if digest.empty:
         return render_empty(digest, lang, zone)
-    head = [*_head(digest, lang, zone), "", *_problem_lines(digest, lang, zone)]
+    head = [
+        *_head(digest, lang, zone),
+        "",
+        *_problem_lines(digest, lang, zone),
+        *_ladder_lines(digest, lang),
+    ]
     breakdown = _breakdown(digest, lang)
     items = digest.key_items
     key_head = ["", t(lang, "digest.section_key", count=len(items), as_of=as_of(digest, zone))]
@@ -293,6 +299,38 @@ def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
             rate=_rate(total.satisfaction_rate),
         ),
     ]
+
+
+LADDER_ITEMS = 5  # escalated items listed by name; the count says how many there are
+
+
+def _ladder_lines(digest: Digest, lang: str) -> list[str]:
+    """Escalated items held at the scope's level and below: how many each task force holds,
+    and the longest waiting, with how long they have waited at their level."""
+    held = digest.escalated_here
+    if not held:
+        return []
+    counts = t(lang, "digest.sep").join(
+        t(lang, "digest.level_count", level=escape(task_force_name(prefix, lang)), count=n)
+        for prefix, n in digest.escalated_by_level().items()
+    )
+    lines = ["", t(lang, "digest.section_levels", count=len(held), levels=counts)]
+    for row in held[:LADDER_ITEMS]:
+        since = row.level_since or row.created_at
+        hours = max(0.0, (digest.as_of - since).total_seconds() / 3600)
+        lines.append(
+            t(
+                lang,
+                "digest.level_item",
+                number=row.id,
+                enterprise=escape(clip(row.enterprise_name, NAME_CHARS)),
+                level=escape(task_force_name(row.level_prefix or "", lang)),
+                waited=_duration(hours, lang),
+            )
+        )
+    if len(held) > LADDER_ITEMS:
+        lines.append(t(lang, "digest.more_slices", count=len(held) - LADDER_ITEMS))
+    return lines
 
 
 def _breakdown(digest: Digest, lang: str) -> list[str]:

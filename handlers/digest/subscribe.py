@@ -116,7 +116,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             skip_empty = True
         elif token.lower() in SKIP_HOLIDAY_WORDS:
             skip_non_working = True
-        elif token.isdigit():
+        elif token.isdigit():  # validate_region_code refuses all but ASCII digits
             try:
                 region = validate_region_code(token)
             except InvalidCode as exc:
@@ -254,6 +254,7 @@ async def _subscribe(
     assert user is not None and chat is not None
     d = deps(context)
     try:
+        await subscriptions.check_chains(d.db, scope.chains, tuple(d.settings.chains))
         sub = await subscriptions.subscribe(
             d.db,
             chat_id=chat.id,

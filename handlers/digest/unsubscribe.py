@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -20,8 +22,11 @@ from handlers.digest.callback_data import (
 )
 from handlers.digest.choices import _digest_grants
 from handlers.i18n import t
+from liaisonbot.domain.numbers import parse_id
 from liaisonbot.services import subscriptions
 from liaisonbot.services.subscriptions import Subscription
+
+log = logging.getLogger(__name__)
 
 
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -29,12 +34,17 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert message is not None and user is not None and chat is not None
     lang = await language(context, user)
     d = deps(context)
-    if chat.id < 0 and not await _digest_grants(d.db, user.id):
+    grants = await _digest_grants(d.db, user.id)
+    if chat.id < 0 and not grants:
         await message.reply_text(t(lang, "digest.not_official"))
         return
     subs = await subscriptions.for_chat(d.db, chat.id)
     if not subs:
         await message.reply_text(t(lang, "unsubscribe.none"))
+        return
+    subs = [s for s in subs if subscriptions.may_stop(grants, user.id, s)]
+    if not subs:  # the group's digests belong to officials of another scope
+        await message.reply_text(t(lang, "unsubscribe.not_yours"))
         return
     if len(subs) > 1:
         await message.reply_text(
@@ -83,30 +93,43 @@ def _unsubscribe_keyboard(subs: list[Subscription], lang: str) -> InlineKeyboard
 async def _unsubscribe_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str, which: str, step: str
 ) -> None:
-    """A press on /unsubscribe's buttons. Only the chat's own subscriptions can be stopped: the
-    id in the button is looked up within the chat where it was pressed."""
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
+    """A press on /unsubscribe's buttons. Only the chat's own subscriptions can be stopped (the
+    id in the button is looked up within the chat where it was pressed), and only by someone who
+    may stop them (`subscriptions.may_stop`)."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    assert query is not None and chat is not None and user is not None
     d = deps(context)
-    await query.answer()
     if step == KEEP_STEP:
+        await query.answer()
         await query.edit_message_text(t(lang, "unsubscribe.kept"))
         return
+    grants = await _digest_grants(d.db, user.id)
     if which == ALL:
-        count = await subscriptions.unsubscribe(d.db, chat.id, d.now())
+        mine = [
+            each
+            for each in await subscriptions.for_chat(d.db, chat.id)
+            if subscriptions.may_stop(grants, user.id, each)
+        ]
+        await query.answer()
+        count = 0
+        for each in mine:
+            count += await subscriptions.unsubscribe(d.db, chat.id, d.now(), each.id)
         text = t(lang, "unsubscribe.done", count=count) if count else t(lang, "unsubscribe.none")
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+        return
+    sub_id = parse_id(which)
+    found = await subscriptions.get(d.db, sub_id) if sub_id else None
+    sub = found if found is not None and found.chat_id == chat.id else None
+    if sub is not None and not subscriptions.may_stop(grants, user.id, sub):
+        log.warning("user %s pressed unsubscribe on subscription %s, not theirs", user.id, sub.id)
+        await query.answer(t(lang, "unsubscribe.not_yours"), show_alert=True)
+        return
+    await query.answer()
+    if sub is None or not await subscriptions.unsubscribe(d.db, chat.id, d.now(), sub.id):
+        text = t(lang, "unsubscribe.gone")
     else:
-        sub = await subscriptions.get(d.db, int(which)) if which.isdigit() else None
-        stopped = (
-            sub is not None
-            and sub.chat_id == chat.id
-            and await subscriptions.unsubscribe(d.db, chat.id, d.now(), sub.id)
-        )
-        if not stopped or sub is None:
-            text = t(lang, "unsubscribe.gone")
-        else:
-            text = t(lang, "unsubscribe.one", scope=digest_render.scope_text(sub.scope, lang))
-            left = len(await subscriptions.for_chat(d.db, chat.id))
-            if left:
-                text += "\n" + t(lang, "unsubscribe.remaining", count=left)
+        text = t(lang, "unsubscribe.one", scope=digest_render.scope_text(sub.scope, lang))
+        left = len(await subscriptions.for_chat(d.db, chat.id))
+        if left:
+            text += "\n" + t(lang, "unsubscribe.remaining", count=left)
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)

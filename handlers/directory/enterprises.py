@@ -25,6 +25,7 @@ from liaisonbot.domain.access import can_view_enterprise, covers, is_admin
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.models import Enterprise
+from liaisonbot.domain.numbers import parse_id
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read import checkins as checkin_views
 from liaisonbot.read import enterprises as enterprise_views
@@ -188,11 +189,12 @@ async def on_enterprise_picked(update: Update, context: ContextTypes.DEFAULT_TYP
     d = deps(context)
     parts = (query.data or "").split("|")
     message = query.message if isinstance(query.message, Message) else None
-    if len(parts) != 3 or parts[1] not in ("e", "c") or not parts[2].isdigit() or not message:
+    picked = parse_id(parts[2]) if len(parts) == 3 else None
+    if picked is None or parts[1] not in ("e", "c") or not message:
         await query.answer(t(lang, "lists.stale"), show_alert=True)
         return
     viewer = await views.viewer(d.db, user.id)
-    enterprise = await views.enterprise(d.db, int(parts[2]))
+    enterprise = await views.enterprise(d.db, picked)
     allowed = enterprise is not None and (
         _internal(viewer, enterprise)
         if parts[1] == "c"
@@ -290,15 +292,15 @@ async def blockedby_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     lang = await language(context, user)
     d = deps(context)
     args = list(context.args or ())
-    number = args[0].lstrip("#") if args else ""
-    if len(args) < 2 or not number.isdigit():
+    number = parse_id(args[0].lstrip("#")) if args else None
+    if len(args) < 2 or number is None:
         await message.reply_text(t(lang, "blockedby.usage"))
         return
     viewer = await views.viewer(d.db, user.id)
-    report = await views.report(d.db, int(number))
+    report = await views.report(d.db, number)
     own = await views.enterprise(d.db, report.enterprise_id) if report else None
     if own is None or not covers(viewer.grants, own, Role.OFFICER):
-        await message.reply_text(t(lang, "error.report_not_found", number=int(number)))
+        await message.reply_text(t(lang, "error.report_not_found", number=number))
         return
     query = " ".join(args[1:])
     blocking_id: int | None = None
@@ -308,7 +310,7 @@ async def blockedby_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             return
         blocking_id = blocking.id
     try:
-        done = await service.set_blocked_by(d.db, user.id, int(number), blocking_id, d.now())
+        done = await service.set_blocked_by(d.db, user.id, number, blocking_id, d.now())
     except DomainError as exc:
         await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
         return

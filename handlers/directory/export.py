@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 from handlers.common import deps, language
 from handlers.i18n import t
 from liaisonbot.domain.models import RoleGrant
+from liaisonbot.domain.numbers import is_ascii_digits
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.files import export_enterprises, export_ledger
 from liaisonbot.read import reports as views
@@ -96,7 +97,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if args and args[0].lower() in KINDS:
         kinds = KINDS[args.pop(0).lower()]
     region = ""
-    if args and args[0].isdigit():
+    if args and is_ascii_digits(args[0]):
         region = args.pop(0)
         if len(region) > 6:
             await message.reply_text(t(lang, "export.usage"))

@@ -121,7 +121,12 @@ async def _check(
         # The longest hint goes under the report; Telegram counts the text after HTML parsing.
         hint_room = max(len(t(lang, key)) for key in ("lists.confirm_all", "lists.confirm_valid"))
         result, summary = await import_summary_for_chat(
-            d.db, path, now=d.now(), lang=lang, max_chars=TEXT_LIMIT - hint_room - 4
+            d.db,
+            path,
+            now=d.now(),
+            lang=lang,
+            max_chars=TEXT_LIMIT - hint_room - 4,
+            limits=d.settings.import_limits,
         )
     valid_rows = result.total - result.invalid
     can_apply = result.ok and result.total > 0
@@ -203,7 +208,13 @@ async def on_list_import_choice_pressed(update: Update, context: ContextTypes.DE
             path = Path(tmp) / pending.file_name
             path.write_bytes(pending.content)
             result = await import_enterprises(
-                d.db, path, skip_invalid=verb == "v", now=d.now(), apply=True, actor_id=user.id
+                d.db,
+                path,
+                skip_invalid=verb == "v",
+                now=d.now(),
+                apply=True,
+                actor_id=user.id,
+                limits=d.settings.import_limits,
             )
     except BaseException:
         await service.finish_upload(d.db, token, "pending", d.now())  # press again

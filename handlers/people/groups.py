@@ -12,9 +12,11 @@ from telegram.ext import ContextTypes
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.refusals import code_refusal
+from handlers.triage.cards import task_force_name
 from liaisonbot.domain.access import is_admin
 from liaisonbot.domain.codes import InvalidCode, region_name, validate_region_code
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
+from liaisonbot.domain.numbers import is_ascii_digits, parse_id
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read import reports as views
 from liaisonbot.services import people, triage
@@ -51,6 +53,9 @@ def _chain_text(lang: str, chain: str) -> str:
 
 def _binding_text(lang: str, group: LiaisonGroup) -> str:
     if group.is_escalation:
+        if group.region_prefix:
+            level = task_force_name(group.region_prefix, lang)
+            return t(lang, "group.binding_escalation_level", level=level)
         return t(lang, "group.binding_escalation")
     return t(
         lang,
@@ -69,7 +74,7 @@ def _same_binding(a: LiaisonGroup, b: LiaisonGroup) -> bool:
 
 
 async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/bindgroup REGION_CODE [CHAIN]` or `/bindgroup escalation`, in the group itself. The
+    """`/bindgroup REGION_CODE [CHAIN]` or `/bindgroup escalation [REGION_CODE]`, in the group. The
     region must be a GB/T 2260 code; rebinding a bound group says what it was before."""
     message = update.effective_message
     assert message is not None
@@ -82,9 +87,17 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     d = deps(context)
     title = message.chat.title or ""
-    if len(args) == 1 and args[0].lower() in ESCALATION_WORDS:
-        group = LiaisonGroup(chat_id=message.chat.id, title=title, is_escalation=True)
-    elif not args or not args[0].isdigit() or len(args[0]) > 6 or len(args) > 2:
+    if args and args[0].lower() in ESCALATION_WORDS and len(args) <= 2:
+        # `/bindgroup escalation [REGION]`: the task force of a province, a city, or the nation
+        try:
+            scope = validate_region_code(args[1]) if len(args) == 2 else ""
+        except InvalidCode as exc:
+            await message.reply_text(code_refusal(lang, exc), parse_mode=ParseMode.HTML)
+            return
+        group = LiaisonGroup(
+            chat_id=message.chat.id, title=title, region_prefix=scope, is_escalation=True
+        )
+    elif not args or not is_ascii_digits(args[0]) or len(args[0]) > 6 or len(args) > 2:
         await message.reply_text(t(lang, "group.bind_usage"))
         return
     else:
@@ -106,6 +119,9 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             before=_binding_text(lang, before),
             after=_binding_text(lang, group),
         )
+    elif group.is_escalation and group.region_prefix:
+        level = task_force_name(group.region_prefix, lang)
+        text = t(lang, "group.bound_escalation_level", level=level)
     elif group.is_escalation:
         text = t(lang, "group.bound_escalation")
     else:
@@ -129,11 +145,11 @@ async def _grant_args(
         await message.reply_text(t(lang, "group.grant_usage"))
         return None
     who = args[1]
-    user_id: int | None = int(who) if who.isdigit() else None
+    user_id: int | None = parse_id(who)
     if user_id is None and who.startswith("@"):
         user_id = await views.user_id_by_username(deps(context).db, who[1:])
     region = args[2] if len(args) > 2 else ""
-    if user_id is None or (region and not region.isdigit()):
+    if user_id is None or (region and not is_ascii_digits(region)):
         await message.reply_text(t(lang, "group.grant_usage"))
         return None
     if region and check_region:

@@ -16,6 +16,7 @@ from handlers.rendering import action_label, fit, label, local_time
 from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
 from liaisonbot.domain.models import Attachment, Enterprise, Report, ReportEvent
+from liaisonbot.domain.numbers import is_ascii_digits, parse_id
 from liaisonbot.domain.vocabulary import Category, Scope, Urgency
 from liaisonbot.read import enterprises as enterprise_views
 from liaisonbot.read import reports as views
@@ -53,10 +54,11 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     lang = await language(context, user)
     d = deps(context)
     arg = context.args[0].lstrip("#") if context.args else ""
-    if not arg.isdigit():
+    number = parse_id(arg)
+    if number is None:
         await message.reply_text(t(lang, "show.usage"))
         return
-    report = await views.report(d.db, int(arg))
+    report = await views.report(d.db, number)
     enterprise = await views.enterprise(d.db, report.enterprise_id) if report else None
     viewer = await views.viewer(d.db, user.id)
     # Not found and not allowed read the same, so numbers reveal nothing about other enterprises.
@@ -65,14 +67,16 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         or enterprise is None
         or not can_view_enterprise(viewer.grants, viewer.contact_enterprise_id, enterprise)
     ):
-        await message.reply_text(t(lang, "error.report_not_found", number=int(arg)))
+        await message.reply_text(t(lang, "error.report_not_found", number=number))
         return
     events = await views.timeline(d.db, report.id)
     internal = viewer.contact_enterprise_id != enterprise.id or bool(viewer.grants)
     people = {e.actor_id for e in events if e.actor_id}
     if internal:  # assignments name a person by id
         people |= {
-            int(e.note) for e in events if e.action in ("take", "assign") and e.note.isdigit()
+            int(e.note)
+            for e in events
+            if e.action in ("take", "assign") and is_ascii_digits(e.note)
         }
     names = await views.user_names(d.db, people)
     blocking = await enterprise_views.blocked_by(d.db, report.id)
@@ -214,7 +218,7 @@ def _event_note(event: ReportEvent, lang: str, names: dict[int, str] | None = No
             return f"{label(old, lang)} → {label(new, lang)}"
     if action in ("confirm", "auto_close") and note in set(Satisfaction):
         return t(lang, f"triage.satisfaction_{note.lower()}")
-    if action in ("take", "assign") and note.isdigit() and names and int(note) in names:
+    if action in ("take", "assign") and is_ascii_digits(note) and names and int(note) in names:
         return escape(names[int(note)])
     return escape(note)
 

@@ -15,6 +15,7 @@ from handlers.people.my_reports import show_report
 from handlers.refusals import domain_refusal
 from handlers.reporting.dialog import REPORT_PAYLOAD, start_dialog
 from liaisonbot.domain.errors import DomainError
+from liaisonbot.domain.numbers import parse_chat_id, parse_id
 from liaisonbot.read import reports as views
 from liaisonbot.services import people
 
@@ -39,13 +40,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             parse_mode=ParseMode.HTML,
         )
         return
-    if payload.startswith(SHOW_PAYLOAD) and payload[len(SHOW_PAYLOAD) :].isdigit():
+    if payload.startswith(SHOW_PAYLOAD) and parse_id(payload[len(SHOW_PAYLOAD) :]) is not None:
         context.args = [payload[len(SHOW_PAYLOAD) :]]  # the digest's deep link to one item
         await show_report(update, context)
         return
     if payload.startswith(REPORT_PAYLOAD):
         group = payload.removeprefix(REPORT_PAYLOAD)
-        origin = int(group) if group.lstrip("-").isdigit() else None
+        origin = parse_chat_id(group)
         await start_dialog(update, context, origin_chat_id=origin)
         return
     await _greet(update, context)

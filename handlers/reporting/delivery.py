@@ -11,6 +11,7 @@ none.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo
@@ -32,6 +33,18 @@ from liaisonbot.store.outbox import Owed, OwedMessage
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What one send came to: `settled` (sent, or nothing more will be tried) or still owed,
+    with how long Telegram asked to wait (a 429), so the sender can hold the whole chat."""
+
+    settled: bool
+    retry_after: float | None = None
+
+
+SETTLED = Attempt(settled=True)
+
+
 async def deliver_filed(bot: Bot, d: Deps, report_id: int) -> None:
     """Right after filing: the acknowledgement now (or the card, when it is the reply)."""
     report = await views.report(d.db, report_id)
@@ -50,18 +63,18 @@ def _card_in_origin(report: Report) -> bool:
     return report.group_chat_id is not None and report.group_chat_id == report.origin_chat_id
 
 
-async def send_owed(bot: Bot, d: Deps, owed: OwedMessage) -> bool:
-    """Send one owed message; False when it is still owed (it failed and will be tried again)."""
+async def send_owed(bot: Bot, d: Deps, owed: OwedMessage) -> Attempt:
+    """Send one owed message."""
     report = await views.report(d.db, owed.report_id)
     if report is None:
         await outbox.drop(d.db, owed, d.now(), "report gone")
-        return True
+        return SETTLED
     if owed.kind is Owed.ACK:
         return await send_ack(bot, d, report, owed)
     return await send_card(bot, d, report, owed)
 
 
-async def send_ack(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> bool:
+async def send_ack(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> Attempt:
     """Tell the reporter the number."""
     assert report.origin_chat_id is not None
     enterprise = await views.enterprise(d.db, report.enterprise_id)
@@ -77,14 +90,14 @@ async def send_ack(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> bool
     except Forbidden as exc:  # blocked: nothing to retry, the report stands
         log.warning("report %s: reporter chat %s: %s", report.id, report.origin_chat_id, exc)
         await outbox.drop(d.db, owed, d.now(), str(exc))
-        return True
+        return SETTLED
     except TelegramError as exc:
         return await _failed(d, owed, exc)
     await outbox.ack_sent(d.db, report.id, d.now())
-    return True
+    return SETTLED
 
 
-async def send_card(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> bool:
+async def send_card(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> Attempt:
     """The card in the liaison group; when the card is the reply in that group, it is the
     acknowledgement too. A group that became a supergroup is followed."""
     assert report.group_chat_id is not None
@@ -117,18 +130,18 @@ async def send_card(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> boo
         except (Forbidden, BadRequest) as exc:
             log.error("report %s: card refused by group %s: %s", report.id, chat_id, exc)
             await outbox.give_up(d.db, owed, d.now(), str(exc))
-            return True
+            return SETTLED
         except TelegramError as exc:
             return await _failed(d, owed, exc)
     else:
-        return False
+        return Attempt(settled=False)  # migrated twice: due again at once, to the new id
     await outbox.card_sent(
         d.db, report.id, chat_id, card.message_id, d.now(), is_ack=_card_in_origin(report)
     )
-    return True
+    return SETTLED
 
 
-async def _failed(d: Deps, owed: OwedMessage, exc: TelegramError) -> bool:
+async def _failed(d: Deps, owed: OwedMessage, exc: TelegramError) -> Attempt:
     """429 waits as long as Telegram asks; 5xx and network errors back off; too many, given up."""
     retry_after = exc.retry_after if isinstance(exc, RetryAfter) else None
     seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
@@ -139,7 +152,7 @@ async def _failed(d: Deps, owed: OwedMessage, exc: TelegramError) -> bool:
         log.error("report %s: %s given up after failures: %s", owed.report_id, owed.kind, exc)
     else:
         log.warning("report %s: %s not sent (%s); tried again", owed.report_id, owed.kind, exc)
-    return False
+    return Attempt(settled=given_up, retry_after=seconds)
 
 
 def _reply_to(message_id: int | None) -> ReplyParameters | None:

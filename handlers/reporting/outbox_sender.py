@@ -19,7 +19,7 @@ from html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.buttons_layout import rows
@@ -27,7 +27,7 @@ from handlers.common import Deps, deps, language
 from handlers.i18n import t
 from handlers.rendering import fit, label
 from handlers.reporting.delivery import send_owed
-from liaisonbot.domain.ids import parse_id
+from liaisonbot.domain.numbers import parse_id
 from liaisonbot.read import reports as views
 from liaisonbot.services import outbox
 from liaisonbot.store.outbox import Owed, OwedMessage
@@ -42,38 +42,57 @@ SUMMARY_BUTTON = "oc"  # callback data: oc|<report id>
 
 
 class GroupPace:
-    """How many more messages a group may get in the sliding minute."""
+    """How many more messages a group may get in the sliding minute, and a hold while Telegram
+    asks the bot to wait (a 429 for that group)."""
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
         self.clock = clock
         self._sent: dict[int, deque[float]] = defaultdict(deque)
+        self._held_until: dict[int, float] = {}
 
     def room(self, chat_id: int) -> int:
-        sent = self._sent[chat_id]
         now = self.clock()
+        if self._held_until.get(chat_id, 0.0) > now:
+            return 0
+        sent = self._sent[chat_id]
         while sent and now - sent[0] >= 60.0:
             sent.popleft()
         return max(0, self.per_minute - len(sent))
 
-    def spend(self, chat_id: int) -> None:
-        self._sent[chat_id].append(self.clock())
+    def spend(self, chat_id: int, seconds_ago: float = 0.0) -> None:
+        self._sent[chat_id].append(self.clock() - seconds_ago)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        self._held_until[chat_id] = self.clock() + seconds
 
 
 class OutboxSender:
     def __init__(self, pace: GroupPace | None = None) -> None:
         self.pace = pace or GroupPace(CARDS_PER_MINUTE)
         self._lock = asyncio.Lock()
+        self._seeded = False
+
+    async def _seed(self, d: Deps) -> None:
+        """After a restart: what this bot posted into each group in the last minute still counts
+        against the group's limit."""
+        self._seeded = True
+        self.pace.per_minute = d.settings.group_posts_per_minute
+        now = d.now()
+        for chat_id, at in await outbox.recent_group_posts(d.db, now):
+            self.pace.spend(chat_id, seconds_ago=(now - at).total_seconds())
 
     async def run_once(self, bot: Bot, d: Deps) -> int:
-        """Send what is due now; the number of messages sent (a summary counts one)."""
+        """Send what is due now; the number of messages settled (a summary counts one)."""
         async with self._lock:
+            if not self._seeded:
+                await self._seed(d)
             due = await outbox.due(d.db, d.now())
             sent = 0
             cards: dict[int, list[OwedMessage]] = defaultdict(list)
             for owed in due:
                 if owed.kind is Owed.ACK:
-                    sent += await send_owed(bot, d, owed)
+                    sent += (await send_owed(bot, d, owed)).settled
                 elif owed.group_chat_id is not None:
                     cards[owed.group_chat_id].append(owed)
             for chat_id, waiting in cards.items():
@@ -86,13 +105,19 @@ class OutboxSender:
         room = self.pace.room(chat_id)
         if not room:
             return 0
-        if len(waiting) > CARDS_PER_MINUTE:
+        # One place in the minute is kept for a summary: a backlog longer than the rest of the
+        # minute's room is listed in one message rather than left to wait.
+        if len(waiting) > room - 1 and (len(waiting) > 1 or room == 1):
             self.pace.spend(chat_id)
             return await self._summarise(bot, d, chat_id, waiting[:SUMMARY_MAX_REPORTS])
         sent = 0
-        for owed in waiting[:room]:
+        for owed in waiting[: room - 1]:
             self.pace.spend(chat_id)
-            sent += await send_owed(bot, d, owed)
+            attempt = await send_owed(bot, d, owed)
+            sent += attempt.settled
+            if attempt.retry_after:  # the group is over its limit: nothing more into it for now
+                self.pace.hold(chat_id, attempt.retry_after)
+                break
         return sent
 
     async def _summarise(self, bot: Bot, d: Deps, chat_id: int, waiting: list[OwedMessage]) -> int:
@@ -127,6 +152,10 @@ class OutboxSender:
                 parse_mode=ParseMode.HTML,
                 reply_markup=InlineKeyboardMarkup(rows(buttons, 4)),
             )
+        except RetryAfter as exc:
+            self.pace.hold(chat_id, _seconds(exc.retry_after))
+            log.warning("group %s: summary waits %s s (429)", chat_id, exc.retry_after)
+            return 0
         except TelegramError as exc:
             log.warning("group %s: summary of %d cards not sent: %s", chat_id, len(waiting), exc)
             return 0
@@ -136,6 +165,11 @@ class OutboxSender:
 
     async def job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.run_once(context.bot, deps(context))
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total() if callable(total) else value)  # type: ignore[arg-type]
 
 
 def sender_of(application: Application) -> OutboxSender:

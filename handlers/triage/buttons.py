@@ -23,13 +23,14 @@ from handlers.common import Deps, deps, language
 from handlers.i18n import t
 from handlers.refusals import domain_refusal
 from handlers.triage import keyboards
+from handlers.triage.assist import ASSIST_VERBS, on_assist_pressed
 from handlers.triage.cards import refresh_cards
 from handlers.triage.changes import after_change
 from handlers.triage.questions import ask
 from handlers.triage.verbs import Verb, parse_triage_data
 from liaisonbot.domain.errors import BadArgument, DomainError, IllegalTransition, StaleState
 from liaisonbot.domain.models import Report
-from liaisonbot.domain.vocabulary import Category, ReportState
+from liaisonbot.domain.vocabulary import Category, ReportState, Scope
 from liaisonbot.domain.workflow import Action, Activity
 from liaisonbot.read import reports as views
 from liaisonbot.services import triage
@@ -167,7 +168,11 @@ QUESTIONS: dict[Verb, tuple[str, Action | Activity]] = {
     Verb.PUBLIC_NOTE: ("pub", Activity.NOTE),
     Verb.SEND_BACK: ("send_back", Action.SEND_BACK),
     Verb.OUTCOME_PICK: ("resolve", Action.RESOLVE),
+    Verb.UNITS: ("units", Activity.UNITS),
+    Verb.OTHER_REGION: ("region", Activity.ASSIST_REQUEST),
 }
+# Questions whose answer must find the item at the level the presser saw (the ladder).
+LEVEL_BOUND = frozenset({Verb.ESCALATE, Verb.SEND_BACK})
 
 
 async def on_question_pressed(p: Press) -> None:
@@ -184,10 +189,19 @@ async def on_outcome_picked(p: Press) -> None:
     await _ask_for_text(p, argument=keyboards.OUTCOME_CODES[p.argument], back_to_card=True)
 
 
-async def _ask_for_text(p: Press, *, argument: str = "", back_to_card: bool = False) -> None:
-    action, step = QUESTIONS[p.verb]
+async def _ask_for_text(
+    p: Press, *, argument: str = "", back_to_card: bool = False, answered: bool = False
+) -> None:
+    action, asked = QUESTIONS[p.verb]
+    step: Action | Activity | None = asked
+    if p.verb is Verb.SEND_BACK:
+        step = None  # down to a task force (send_down) or to the group (send_back)
     await p.preflight(step)
-    await p.query.answer()
+    if p.verb in LEVEL_BOUND and p.seat is Seat.ESCALATION:
+        info = await views.triage_info(p.d.db, p.report_id)
+        argument = str(info.level) if info is not None else ""
+    if not answered:
+        await p.query.answer()
     if back_to_card:
         await p.query.edit_message_reply_markup(p.card_buttons())
     message = p.query.message
@@ -230,6 +244,8 @@ ON_PRESS: dict[Verb, Callable[[Press], Awaitable[Change | None]]] = {
     Verb.OUTCOME_PICK: on_outcome_picked,
     Verb.ACKNOWLEDGE: on_acknowledge_pressed,
     Verb.SEND_BACK: on_question_pressed,
+    Verb.UNITS: on_question_pressed,
+    Verb.OTHER_REGION: on_question_pressed,
     Verb.BACK: on_back_pressed,
 }
 
@@ -260,8 +276,14 @@ def _seat(
         return None
     if report.group_chat_id == chat_id and report.card_message_id == message_id:
         return Seat.GROUP
-    if info.escalation_chat_id == chat_id and info.escalation_message_id == message_id:
-        return Seat.ESCALATION
+    if not info.levels:  # escalated before the ladder: the one task-force card
+        if info.escalation_chat_id == chat_id and info.escalation_message_id == message_id:
+            return Seat.ESCALATION
+        return None
+    # Only the card of the level holding the item takes presses; the others are a record.
+    for card in info.levels:
+        if card.chat_id == chat_id and card.message_id == message_id and card.level == info.level:
+            return Seat.ESCALATION
     return None
 
 
@@ -280,6 +302,11 @@ async def on_triage_button_pressed(update: Update, context: ContextTypes.DEFAULT
 
     if verb is Verb.RATE:
         await on_satisfaction_pressed(query, d, lang, report_id, argument)
+        return
+    if verb in ASSIST_VERBS:
+        assisted = await on_assist_pressed(query, d, lang, report_id, verb)
+        if assisted is not None:
+            await after_change(context.bot, d, assisted)
         return
 
     report = await views.report(d.db, report_id)
@@ -306,6 +333,13 @@ async def on_triage_button_pressed(update: Update, context: ContextTypes.DEFAULT
     if change is not None:
         await query.answer(t(lang, "triage.done"))
         await after_change(context.bot, d, change)
+        pick = keyboards.parse_accept_pick(argument)
+        if verb is Verb.ACCEPT_CONFIRM and pick is not None and pick[1] is Scope.CROSS_REGION:
+            # 跨地区 asks at once which other region is involved (its group gets a 协办 card)
+            follow_up = Press(
+                query, d, lang, report_id, Verb.OTHER_REGION, change.to_state, "", seat
+            )
+            await _ask_for_text(follow_up, answered=True)
 
 
 # -- the reporter's 满意 / 基本满意 / 不满意 -----------------------------------------------------

@@ -20,6 +20,7 @@ from handlers.i18n import t
 from handlers.rendering import content_lines, fit, label, local_time
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain import deadlines
+from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.models import Enterprise, Report
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.read import reports as views
@@ -146,7 +147,85 @@ def triage_lines(
         )
     if info.acks and report.state is ReportState.ESCALATED and internal:
         lines.append(t(lang, "card.acks", names=escape(t(lang, "text.list_sep").join(info.acks))))
+    if internal:
+        lines.extend(coordination_lines(report, info, lang, zone))
     return lines
+
+
+def coordination_lines(report: Report, info: TriageInfo, lang: str, zone: ZoneInfo) -> list[str]:
+    """The ladder's path and holder, the 协办 regions and their answers, the units."""
+    lines: list[str] = []
+    if info.levels:
+        lines.append(t(lang, "card.path", path=escape(ladder_path(info, lang))))
+        holder = level_name(info, info.level, lang)
+        if info.level_since is not None and report.state is ReportState.ESCALATED:
+            since = local_time(info.level_since, zone)
+            lines.append(t(lang, "card.holder_since", holder=escape(holder), at=since))
+        else:
+            lines.append(t(lang, "card.holder", holder=escape(holder)))
+    if info.assists:
+        lines.append(
+            t(
+                lang,
+                "card.assists",
+                regions=t(lang, "text.list_sep").join(
+                    t(
+                        lang,
+                        "card.assist_item",
+                        region=escape(region_words(a.region_code)),
+                        state=t(lang, f"assist.state_{a.state}"),
+                    )
+                    for a in info.assists
+                ),
+            )
+        )
+    for note in info.assist_notes:
+        lines.append(
+            t(
+                lang,
+                "card.assist_note",
+                region=escape(region_words(note.region_code)),
+                name=escape(note.author),
+                text=escape(note.text),
+            )
+        )
+    if info.lead_unit:
+        lines.append(
+            t(
+                lang,
+                "card.units",
+                lead=escape(info.lead_unit),
+                partners=escape(info.partner_units or "—"),
+            )
+        )
+    return lines
+
+
+def region_words(code: str) -> str:
+    return region_name(code) or code
+
+
+def task_force_name(prefix: str, lang: str) -> str:
+    """部专班 for the national level, 福建省专班 for a province's."""
+    if not prefix:
+        return t(lang, "ladder.national")
+    return t(lang, "ladder.task_force", region=region_words(prefix))
+
+
+def level_name(info: TriageInfo, level: int, lang: str) -> str:
+    if level == 0:
+        return t(lang, "ladder.group")
+    for card in info.levels:
+        if card.level == level:
+            return task_force_name(card.region_prefix, lang)
+    return t(lang, "ladder.national")
+
+
+def ladder_path(info: TriageInfo, lang: str) -> str:
+    """联络群 → 福建省专班 → 部专班: every level the item reached."""
+    names = [t(lang, "ladder.group")]
+    names.extend(task_force_name(card.region_prefix, lang) for card in info.levels)
+    return " → ".join(names)
 
 
 # -- in the groups ------------------------------------------------------------------------------
@@ -163,14 +242,21 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
     assert enterprise is not None
     lang = d.settings.lang
     text = report_card(report, enterprise, lang, d.settings.zone, info, d.now())
-    places = (
-        (report.group_chat_id, report.card_message_id, Seat.GROUP),
-        (info.escalation_chat_id, info.escalation_message_id, Seat.ESCALATION),
-    )
+    # Every level's card is edited; only the one of the level holding the item has buttons.
+    places: list[tuple[int | None, int | None, str]] = [
+        (report.group_chat_id, report.card_message_id, Seat.GROUP.value)
+    ]
+    if info.levels:
+        places.extend(
+            (c.chat_id, c.message_id, Seat.ESCALATION.value if c.level == info.level else "")
+            for c in info.levels
+        )
+    else:  # escalated before the ladder: the one task-force card
+        places.append((info.escalation_chat_id, info.escalation_message_id, Seat.ESCALATION))
     for chat_id, message_id, seat in places:
         if chat_id is None or message_id is None:
             continue
-        markup = triage_card(report.id, report.state.value, seat.value, lang)
+        markup = triage_card(report.id, report.state.value, seat, lang)
         try:
             try:
                 await bot.edit_message_text(
@@ -200,18 +286,18 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
 
 
 async def post_escalation(bot: Bot, d: Deps, change: Change) -> None:
-    """The card goes to the task-force group once; later escalations reuse it."""
+    """The card goes to the task force of the level reached, once; a later escalation to the
+    same level and chat reuses it (docs/domain.md#escalation-ladder)."""
     info = await views.triage_info(d.db, change.report_id)
     report = await views.report(d.db, change.report_id)
     assert info is not None and report is not None
     lang = d.settings.lang
-    chat_id = await views.escalation_group(d.db)
-    if chat_id is None:
-        log.warning("report %s escalated but no escalation group is bound", report.id)
-        if report.group_chat_id is not None:
-            await send_quietly(bot, report.group_chat_id, t(lang, "triage.no_escalation_group"))
+    place = next((c for c in info.levels if c.level == info.level), None)
+    if place is None:
+        log.warning("report %s escalated but has no level %s", report.id, info.level)
         return
-    if info.escalation_message_id is None or info.escalation_chat_id != chat_id:
+    chat_id = place.chat_id
+    if place.message_id is None:
         enterprise = await views.enterprise(d.db, report.enterprise_id)
         assert enterprise is not None
         try:
@@ -226,10 +312,10 @@ async def post_escalation(bot: Bot, d: Deps, change: Change) -> None:
         except TelegramError as exc:
             log.warning("report %s: escalation card not sent to %s: %s", report.id, chat_id, exc)
             return
-        await triage.record_escalation_card(d.db, report.id, chat_id, card.message_id)
+        await triage.record_level_card(d.db, report.id, place.level, card.message_id)
         reply_to = card.message_id
     else:
-        reply_to = info.escalation_message_id
+        reply_to = place.message_id
     await send_quietly(
         bot,
         chat_id,

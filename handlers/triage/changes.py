@@ -9,6 +9,7 @@ from telegram import Bot
 
 from handlers.common import Deps
 from handlers.i18n import t
+from handlers.triage.assist import post_assist_cards, refresh_assist_cards
 from handlers.triage.cards import post_escalation, refresh_cards, send_quietly
 from handlers.triage.notices import notify_reporter
 from liaisonbot.domain.workflow import Action
@@ -17,10 +18,13 @@ from liaisonbot.services.triage import Change
 
 
 async def after_change(bot: Bot, d: Deps, change: Change) -> None:
-    """Post the escalation card when escalated, edit both cards, tell the reporter."""
+    """Post the escalation and 协办 cards when due, edit every card, tell the reporter."""
     if change.action == Action.ESCALATE:
         await post_escalation(bot, d, change)
+    if "assist_region" in change.details:
+        await post_assist_cards(bot, d, change.report_id)
     await refresh_cards(bot, d, change.report_id)
+    await refresh_assist_cards(bot, d, change.report_id)
     for other in ("target", "other"):
         if other in change.details:
             await refresh_cards(bot, d, int(change.details[other]))

@@ -26,16 +26,28 @@ CARD_VERBS: dict[tuple[str, str], tuple[tuple[Verb, ...], ...]] = {
         (V.ESCALATE, V.TAKE, V.ASSIGN),
         (V.RECATEGORIZE, V.MERGE, V.LINK),
         (V.EXTEND, V.NOTE, V.PUBLIC_NOTE),
+        (V.UNITS, V.OTHER_REGION),
     ),
     ("group", "in_progress"): (
         (V.RESOLVE, V.RETURN),
         (V.ESCALATE, V.ASSIGN, V.EXTEND),
         (V.NOTE, V.PUBLIC_NOTE, V.RECATEGORIZE, V.LINK),
+        (V.UNITS, V.OTHER_REGION),
     ),
     ("group", "need_info"): ((V.NOTE, V.PUBLIC_NOTE), (V.ASSIGN, V.EXTEND)),
     ("group", "escalated"): ((V.NOTE, V.PUBLIC_NOTE),),
     ("group", "resolved"): ((V.NOTE,),),
-    ("escalation", "escalated"): ((V.ACKNOWLEDGE, V.RESOLVE), (V.SEND_BACK, V.NOTE)),
+    ("escalation", "escalated"): (
+        (V.ACKNOWLEDGE, V.RESOLVE),
+        (V.ESCALATE, V.SEND_BACK),
+        (V.NOTE, V.UNITS),
+    ),
+}
+
+# The 协办 card's buttons by the request's state.
+ASSIST_VERBS: dict[str, tuple[Verb, ...]] = {
+    "requested": (V.ASSIST_ACCEPT, V.ASSIST_NOTE, V.ASSIST_DONE),
+    "accepted": (V.ASSIST_NOTE, V.ASSIST_DONE),
 }
 
 # The arguments of the outcome and 满意 buttons.
@@ -70,13 +82,22 @@ def triage_card(report_id: int, state: str, seat: str, lang: str) -> InlineKeybo
     )
 
 
+def assist_card(
+    report_id: int, report_state: str, assist_state: str, lang: str
+) -> InlineKeyboardMarkup | None:
+    verbs = ASSIST_VERBS.get(assist_state)
+    if not verbs:
+        return None
+    return InlineKeyboardMarkup([[_button(lang, report_id, v, report_state) for v in verbs]])
+
+
 def accept_pick(urgency: Urgency, scope: Scope) -> str:
     """The accept panel's choice, in two characters: urgency's initial and scope's index."""
     return f"{urgency.value[0]}{list(Scope).index(scope)}"
 
 
 def parse_accept_pick(argument: str) -> tuple[Urgency, Scope] | None:
-    if len(argument) != 2 or not argument[1].isdigit():
+    if len(argument) != 2 or argument[1] not in "0123456789":
         return None
     urgency = next((u for u in Urgency if u.value[0] == argument[0]), None)
     index = int(argument[1])

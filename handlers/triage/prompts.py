@@ -22,6 +22,7 @@ from handlers.triage.cards import refresh_cards
 from handlers.triage.changes import after_change
 from liaisonbot.domain.errors import BadArgument, DomainError, IllegalTransition, StaleState
 from liaisonbot.domain.limits import TextRejected
+from liaisonbot.domain.numbers import parse_id, parse_number
 from liaisonbot.read import reports as views
 from liaisonbot.services import triage
 from liaisonbot.services.triage import Change, Outcome, Satisfaction, Seat
@@ -29,7 +30,7 @@ from liaisonbot.services.triage import Change, Outcome, Satisfaction, Seat
 log = logging.getLogger(__name__)
 
 PUBLIC_PREFIX = re.compile(r"^\s*(公开|public)\s*[:：]\s*", re.IGNORECASE)
-NUMBER = re.compile(r"#?(\d{1,9})")
+NUMBER = re.compile(r"#?([0-9]{1,9})")
 
 
 async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -136,7 +137,9 @@ async def answer_prompt(
 
 async def _seat_of(d: Deps, chat_id: int, report_id: int) -> Seat:
     info = await views.triage_info(d.db, report_id)
-    if info is not None and info.escalation_chat_id == chat_id:
+    if info is not None and (
+        info.escalation_chat_id == chat_id or any(c.chat_id == chat_id for c in info.levels)
+    ):
         return Seat.ESCALATION
     return Seat.GROUP
 
@@ -152,12 +155,23 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
         return await triage.return_for_info(
             d.db, rid, user_id, text, expected=expected, now=now, seat=seat
         )
+    level = int(argument) if argument.isdigit() else None
     if action == "escalate":
-        return await triage.escalate(d.db, rid, user_id, text, expected=expected, now=now)
+        return await triage.escalate(
+            d.db, rid, user_id, text, expected=expected, now=now, seat=seat, at_level=level
+        )
     if action == "reject":
         return await triage.reject(d.db, rid, user_id, text, expected=expected, now=now)
     if action == "send_back":
-        return await triage.send_back(d.db, rid, user_id, text, expected=expected, now=now)
+        return await triage.send_back(
+            d.db, rid, user_id, text, expected=expected, now=now, at_level=level
+        )
+    if action == "units":
+        return await triage.set_units(d.db, rid, user_id, text, now=now, seat=seat)
+    if action == "region":
+        return await triage.name_other_region(d.db, rid, user_id, text, now=now, seat=seat)
+    if action == "assist_note":
+        return await triage.assist_note(d.db, rid, argument, user_id, text, now=now)
     if action == "resolve":
         body, policies = triage.split_policies(text)
         return await triage.resolve(
@@ -186,13 +200,14 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
         )
     if action == "extend":
         days_text, _, reason = text.strip().partition(" ")
-        if not days_text.isdigit():
-            raise BadArgument(value=days_text)
+        days = parse_number(days_text, maximum=999)
+        if days is None:
+            raise BadArgument(value=days_text[:20])
         return await triage.extend(
             d.db,
             rid,
             user_id,
-            int(days_text),
+            days,
             reason,
             expected=expected,
             now=now,
@@ -216,8 +231,8 @@ def _number(text: str) -> int:
 async def _person(d: Deps, text: str) -> int:
     """A user id, or an @username the bot has seen."""
     word = text.strip()
-    if word.isdigit():
-        return int(word)
+    if (user_id := parse_id(word)) is not None:
+        return user_id
     if word.startswith("@"):
         user_id = await views.user_id_by_username(d.db, word[1:])
         if user_id is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NamedTuple
 
+from liaisonbot.domain.numbers import parse_id
 from liaisonbot.domain.vocabulary import ReportState
 
 PREFIX = "t"
@@ -39,7 +40,13 @@ class Verb(StrEnum):
     PUBLIC_NOTE = "pub"
     RESOLVE = "res"  # opens the outcome panel
     ACKNOWLEDGE = "ack"  # escalation card
-    SEND_BACK = "sbk"  # escalation card
+    SEND_BACK = "sbk"  # escalation card: down one level
+    UNITS = "unt"  # 牵头单位 / 配合单位 (ForceReply)
+    OTHER_REGION = "xr"  # 跨地区: name the other region (ForceReply); its group gets a 协办 card
+    # on the 协办 card in the other region's liaison group
+    ASSIST_ACCEPT = "xa"
+    ASSIST_NOTE = "xn"
+    ASSIST_DONE = "xd"
     # on the panels
     ACCEPT_PICK = "acu"  # another urgency or scope on the accept panel
     ACCEPT_CONFIRM = "acx"
@@ -85,9 +92,10 @@ def triage_data(report_id: int, verb: str, state: str, argument: str = "") -> st
 def parse_triage_data(data: str | None) -> Pressed | None:
     """The press, or None for anything malformed."""
     parts = (data or "").split("|")
-    if len(parts) != 5 or parts[0] != PREFIX or not parts[1].isdigit():
+    report_id = parse_id(parts[1]) if len(parts) == 5 and parts[0] == PREFIX else None
+    if report_id is None:
         return None
     state = _CODE_STATES.get(parts[3])
     if state is None or parts[2] not in _VERBS:
         return None
-    return Pressed(int(parts[1]), Verb(parts[2]), state, parts[4])
+    return Pressed(report_id, Verb(parts[2]), state, parts[4])

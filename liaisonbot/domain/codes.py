@@ -94,7 +94,7 @@ _NOT_A_CITY = {
 def region_name(code: str) -> str | None:
     """Province, city and county name of a 2-, 4- or 6-digit GB/T 2260 code, or None if unknown:
     `350102` is 福建省福州市鼓楼区, `110108` 北京市海淀区."""
-    if not code.isdigit() or len(code) not in (2, 4, 6):
+    if not (code.isascii() and code.isdigit()) or len(code) not in (2, 4, 6):
         return None
     info = _division(code.ljust(6, "0"))
     province = info.get("province")

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+
+# Control characters a person cannot have meant (all C0/C1 but tab and newline; a carriage
+# return is a newline typed on another system).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -25,21 +31,37 @@ class TextRejected(ValueError):
     def __init__(self, field: str, problem: str, limit: int, length: int) -> None:
         super().__init__(f"{field} {problem} (limit {limit}, got {length})")
         self.field = field
-        self.problem = problem  # "empty" or "too_long"
+        self.problem = problem  # "empty", "invisible" or "too_long"
         self.limit = limit
         self.length = length
 
 
+def normalise_text(value: str) -> str:
+    """NFC, Windows/Mac line ends as newlines, control characters but tab and newline removed,
+    surrounding white space stripped. Done once, where text comes in."""
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text).strip()
+
+
+def is_visible(text: str) -> bool:
+    """Whether anything shows: zero-width characters, direction marks and other format
+    characters (Unicode category Cf) and white space do not."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+
+
 def clean_text(value: str, field: str, *, required: bool = False) -> str:
-    """Strip surrounding white space; refuse empty required text and text over the limit.
+    """Normalise (`normalise_text`); refuse empty required text, text with nothing visible and
+    text over the limit.
 
     Length counts Unicode code points, as a person counts characters. The text is otherwise kept
     exactly as typed: no HTML is interpreted or removed here (escaping happens at rendering).
     """
     limit: int = getattr(LIMITS, field)
-    text = value.strip()
+    text = normalise_text(value)
     if required and not text:
         raise TextRejected(field, "empty", limit, 0)
+    if text and not is_visible(text):
+        raise TextRejected(field, "invisible", limit, len(text))
     if len(text) > limit:
         raise TextRejected(field, "too_long", limit, len(text))
     return text

@@ -22,6 +22,7 @@ class Action(StrEnum):
     INFO_GIVEN = "info_given"
     ESCALATE = "escalate"
     SEND_BACK = "send_back"
+    SEND_DOWN = "send_down"  # from a task force to the one below it (the item stays escalated)
     RESOLVE = "resolve"
     REOPEN = "reopen"
     CONFIRM = "confirm"
@@ -40,7 +41,9 @@ TRANSITIONS: dict[tuple[S, Action], S] = {
     (S.IN_PROGRESS, Action.ESCALATE): S.ESCALATED,
     (S.IN_PROGRESS, Action.RESOLVE): S.RESOLVED,
     (S.NEED_INFO, Action.INFO_GIVEN): S.ACCEPTED,
-    (S.ESCALATED, Action.SEND_BACK): S.IN_PROGRESS,
+    (S.ESCALATED, Action.ESCALATE): S.ESCALATED,  # 上报 again, to the next level up
+    (S.ESCALATED, Action.SEND_DOWN): S.ESCALATED,  # back down one level, to a task force
+    (S.ESCALATED, Action.SEND_BACK): S.IN_PROGRESS,  # back down to the liaison group
     (S.ESCALATED, Action.RESOLVE): S.RESOLVED,
     (S.RESOLVED, Action.CONFIRM): S.CLOSED,
     (S.RESOLVED, Action.AUTO_CLOSE): S.CLOSED,
@@ -74,6 +77,11 @@ class Activity(StrEnum):
     LINK = "link"
     EXTEND = "extend"
     ACKNOWLEDGE = "acknowledge"  # an official in the escalation group saw the item
+    UNITS = "units"  # 牵头单位 / 配合单位 named
+    ASSIST_REQUEST = "assist_request"  # 协办 asked of another region's liaison group
+    ASSIST_ACCEPT = "assist_accept"
+    ASSIST_NOTE = "assist_note"
+    ASSIST_DONE = "assist_done"
 
 
 # The states in which each activity is allowed.
@@ -86,6 +94,11 @@ ACTIVITY_STATES: dict[Activity, frozenset[S]] = {
     Activity.LINK: OPEN_STATES,
     Activity.EXTEND: TICKING_STATES,
     Activity.ACKNOWLEDGE: frozenset({S.ESCALATED}),
+    Activity.UNITS: WORKING_STATES,
+    Activity.ASSIST_REQUEST: WORKING_STATES,
+    Activity.ASSIST_ACCEPT: OPEN_STATES,
+    Activity.ASSIST_NOTE: OPEN_STATES,
+    Activity.ASSIST_DONE: OPEN_STATES,
 }
 
 

@@ -9,6 +9,7 @@ column 8, 登记时间 column 12, 受理时间 column 18).
 
 from __future__ import annotations
 
+from liaisonbot.domain.codes import region_name
 from liaisonbot.files.sheets import WIDTHS
 from liaisonbot.read.digest.model import LedgerRow
 
@@ -49,6 +50,12 @@ LEDGER_HEADERS = (
     "最新进展",
     "需协调事项",
     "办理经过",
+    # the escalation ladder and coordination (docs/domain.md#escalation-ladder)
+    "上报路径",
+    "当前层级",
+    "协办地区",
+    "牵头单位",
+    "配合单位",
 )
 # One row per event: the digest's 本期办理记录 (the period's) and the export's 办理记录.
 EVENT_HEADERS = ("序号", "编号", "企业名称", "时间", "操作", "操作人", "原状态", "新状态", "备注")
@@ -69,6 +76,11 @@ LEDGER_WIDTHS = {
     "平均受理时长(小时)": 12,
     "平均办结时长(小时)": 12,
     "满意率": 8,
+    "上报路径": 30,
+    "当前层级": 14,
+    "协办地区": 24,
+    "牵头单位": 16,
+    "配合单位": 24,
 }
 
 # The workflow's actions as the ledger names them (unknown actions print as stored).
@@ -88,7 +100,16 @@ ACTION_LABELS = {
     "reopen": "重办",
     "confirm": "确认销号",
     "auto_close": "超时销号",
+    "send_down": "退回下一级专班",
+    "units": "确定牵头和配合单位",
+    "assist_request": "请求跨地区协办",
+    "assist_accept": "协办方已接收",
+    "assist_note": "协办方回复",
+    "assist_done": "协办方已办结",
 }
+
+# The ledger's words for the ladder: levels and 协办 states.
+ASSIST_STATE_LABELS = {"requested": "待接收", "accepted": "已接收", "done": "已办结"}
 
 # 回访 answers (liaisonbot.services.triage; the digest's SATISFACTION_LEVELS).
 SATISFACTION_LABELS = {
@@ -100,6 +121,30 @@ SATISFACTION_LABELS = {
 
 # Deadline marks, strongest first (docs/domain.md#deadlines).
 WARNING_LABELS = {"supervise": "督办", "overdue": "超期", "due_soon": "临期"}
+
+
+def level_label(prefix: str | None) -> str:
+    """联络群 (None), 部专班 (''), 福建省专班 ('35')."""
+    if prefix is None:
+        return "联络群"
+    if not prefix:
+        return "部专班"
+    return f"{region_name(prefix) or prefix}专班"
+
+
+def path_label(prefixes: tuple[str, ...] | list[str]) -> str:
+    """联络群 → 福建省专班 → 部专班; empty when never escalated."""
+    if not prefixes:
+        return ""
+    return " → ".join([level_label(None), *(level_label(p) for p in prefixes)])
+
+
+def assists_label(assists: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:
+    """广东省深圳市（已接收）、北京市（已办结）."""
+    return "、".join(
+        f"{region_name(code) or code}（{ASSIST_STATE_LABELS.get(state, state)}）"
+        for code, state in assists
+    )
 
 
 def action_label(action: str) -> str:

@@ -19,7 +19,14 @@ from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.vocabulary import Category, Channel, Mode, ReportState, Scope, Urgency
 from liaisonbot.domain.workflow import WORKING_STATES
 from liaisonbot.files.filters import Where
-from liaisonbot.files.ledger_columns import SATISFACTION_LABELS, action_label, warning_label
+from liaisonbot.files.ledger_columns import (
+    SATISFACTION_LABELS,
+    action_label,
+    assists_label,
+    level_label,
+    path_label,
+    warning_label,
+)
 from liaisonbot.files.sheets import local_time, region_label, zh_label
 from liaisonbot.read.digest.model import LedgerRow, progress_of
 from liaisonbot.read.notes import OUTCOME_LABELS, note_in_words
@@ -116,6 +123,11 @@ def digest_row(n: int, row: LedgerRow, events: list[Any], tz: ZoneInfo) -> dict[
         "最新进展": progress_of([(ev["action"], ev["note"]) for ev in events]),
         "需协调事项": _coordination(row, events),
         "办理经过": _brief(events, tz),
+        "上报路径": path_label(row.path),
+        "当前层级": level_label(row.level_prefix) if row.path else "",
+        "协办地区": assists_label(row.assists),
+        "牵头单位": row.lead_unit,
+        "配合单位": row.partner_units,
     }
 
 
@@ -148,7 +160,8 @@ async def export_rows(
         f" {stamp('accepted_at', 'accepted', 'MIN')}, {stamp('resolved_at', 'resolved', 'MAX')},"
         f" {stamp('closed_at', 'closed', 'MAX')}, {optional('outcome')},"
         f" {optional('satisfaction')},"
-        " (SELECT ev.action || ':' || ev.note FROM report_events ev"
+        + _ladder_columns(columns)
+        + " (SELECT ev.action || ':' || ev.note FROM report_events ev"
         "   WHERE ev.report_id = r.id AND ev.note != '' ORDER BY ev.id DESC LIMIT 1) AS last_note"
         " FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
         f" LEFT JOIN users u ON u.user_id = r.assignee_id{where.sql} ORDER BY r.id",
@@ -161,6 +174,19 @@ async def export_rows(
             due = from_db(r["due_at"])
             overdue = state in OPEN_STATES and due is not None and due < now
             yield r["category"], state, overdue, _export_row(n, r, state, due, overdue)
+
+
+def _ladder_columns(columns: set[str]) -> str:
+    """The path (region prefixes, '#'-marked so the national '' survives group_concat) and the
+    协办 regions, when the database has the ladder (migration 0009)."""
+    if "escalation_level" not in columns:
+        return ""
+    return (
+        " (SELECT group_concat('#' || l.region_prefix, ',') FROM (SELECT region_prefix"
+        "   FROM report_levels WHERE report_id = r.id ORDER BY level) l) AS x_path,"
+        " (SELECT group_concat(a.region_code || ':' || a.state, ',') FROM assist_requests a"
+        "   WHERE a.report_id = r.id) AS x_assists,"
+    )
 
 
 def _export_row(
@@ -193,4 +219,26 @@ def _export_row(
         "办理结果": OUTCOME_LABELS.get(r["x_outcome"] or "", r["x_outcome"] or ""),
         "回访": SATISFACTION_LABELS.get(r["x_satisfaction"] or "", r["x_satisfaction"] or ""),
         "最新进展": note_in_words(*(r["last_note"] or ":").split(":", 1)),
+        **_ladder_cells(r),
+    }
+
+
+def _ladder_cells(r: Any) -> dict[str, Any]:
+    """上报路径 … 配合单位 of an export row (empty on a database before the ladder)."""
+    keys = r.keys()
+    if "x_path" not in keys or "escalation_level" not in keys:
+        return {}
+    path = [p.lstrip("#") for p in (r["x_path"] or "").split(",") if p] if r["x_path"] else []
+    level = r["escalation_level"]
+    assists = [
+        tuple(item.split(":", 1)) for item in (r["x_assists"] or "").split(",") if ":" in item
+    ]
+    return {
+        "上报路径": path_label(path),
+        "当前层级": level_label(path[level - 1] if 0 < level <= len(path) else None)
+        if path
+        else "",
+        "协办地区": assists_label(assists),
+        "牵头单位": r["lead_unit"],
+        "配合单位": r["partner_units"],
     }

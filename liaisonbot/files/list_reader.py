@@ -24,6 +24,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from liaisonbot.files.archive_guard import (
+    DEFAULT_LIMITS,
+    ImportLimits,
+    LimitExceeded,
+    check_file_size,
+    check_xlsx,
+    limit_error,
+)
 from liaisonbot.files.list_headers import HeaderMap, looks_like_header, map_headers
 from liaisonbot.services.enterprise_import.row_error import RowError
 
@@ -133,14 +141,26 @@ def _find_header(lines: Iterator[Sequence[Any]]) -> tuple[int, HeaderMap]:
 
 
 def _rows(
-    lines: Iterator[Sequence[Any]], first: int, headers: HeaderMap
+    lines: Iterator[Sequence[Any]],
+    first: int,
+    headers: HeaderMap,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     columns = list(headers.columns.items())
+    count = 0
     for number, cells in enumerate(lines, start=first):
         if not any(c is not None and c != "" for c in cells):
             continue
+        count += 1
+        if count > limits.rows:
+            raise ListFileError([limit_error("rows", limit=limits.rows)])
         width = len(cells)
         record = {key: cell_text(cells[i]) if i < width else "" for key, i in columns}
+        longest = max((len(v) for v in record.values()), default=0)
+        if longest > limits.cell_chars:
+            raise ListFileError(
+                [limit_error("cell", row=number, length=longest, limit=limits.cell_chars)]
+            )
         if not any(v.strip() for v in record.values()):
             continue
         yield number, record
@@ -164,12 +184,17 @@ def _xlsx_lines(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
 
 
 @contextmanager
-def open_list(path: str | Path) -> Iterator[ListSheet]:
-    """Open a list and find its header; raise ListFileError when that is impossible."""
+def open_list(path: str | Path, limits: ImportLimits = DEFAULT_LIMITS) -> Iterator[ListSheet]:
+    """Open a list and find its header; raise ListFileError when that is impossible or the file
+    is over one of `limits` (checked before the file is parsed: see archive_guard)."""
     path = Path(path)
     if not path.is_file():
         raise ListFileError([RowError(0, "file_not_found", params={"path": str(path)})])
     kind = _kind(path)
+    try:
+        (check_file_size if kind == "csv" else check_xlsx)(path, limits)
+    except LimitExceeded as exc:
+        raise ListFileError([exc.error]) from None
     if kind == "csv":
         encoding = detect_encoding(path)
         with path.open(encoding=encoding, newline="") as f:
@@ -182,7 +207,9 @@ def open_list(path: str | Path) -> Iterator[ListSheet]:
                 number, headers = _find_header(lines)
             except (csv.Error, UnicodeError) as exc:
                 raise ListFileError([_unreadable(str(exc))]) from exc
-            yield ListSheet(number, headers, _rows(lines, number + 1, headers), encoding=encoding)
+            yield ListSheet(
+                number, headers, _rows(lines, number + 1, headers, limits), encoding=encoding
+            )
         return
     with _open_xlsx(path) as sheets:
         found: ListFileError | None = None
@@ -195,7 +222,7 @@ def open_list(path: str | Path) -> Iterator[ListSheet]:
                 if found is None or found.errors[0].code == "no_header":
                     found = exc
                 continue
-            yield ListSheet(number, headers, _rows(lines, number + 1, headers), sheet=title)
+            yield ListSheet(number, headers, _rows(lines, number + 1, headers, limits), sheet=title)
             return
         raise found or ListFileError([RowError(0, "no_header")])
 
@@ -253,7 +280,9 @@ def _open_openpyxl(path: Path) -> Iterator[Iterator[tuple[str, Iterator[Sequence
         workbook.close()
 
 
-def read_list(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
+def read_list(
+    path: str | Path, limits: ImportLimits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number, {canonical key: cell text}) for every non-empty row under the header."""
-    with open_list(path) as sheet:
+    with open_list(path, limits) as sheet:
         yield from sheet.rows

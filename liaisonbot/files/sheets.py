@@ -5,12 +5,19 @@ header, times as real Excel dates in the officials' zone (Asia/Shanghai by defau
 with a BOM (so Excel opens it as Chinese text) and one file per table: the first table at the path
 given, each further one beside it as `<stem>-<table>.csv`. Rows are streamed into a write-only
 workbook, so 10^5 rows stay within memory.
+
+Every text a user typed may end up in a cell, so text is made harmless here, at the one place
+every file is written: characters openpyxl refuses (control characters) are removed, a text that
+looks like a formula or an error code is written as a text cell with Excel's quote prefix (Excel
+and WPS show it, never evaluate it), and a CSV cell starting with = + - @, tab or carriage return
+gets a leading single quote (OWASP's rule for CSV injection).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -81,6 +88,41 @@ WIDTHS = {
 }
 DEFAULT_WIDTH = 12
 
+# What openpyxl refuses in a cell (its ILLEGAL_CHARACTERS_RE: C0 controls but tab and newlines).
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f]")
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_LIMIT = 32767  # characters in one cell
+
+
+def cell_safe(text: str) -> str:
+    """`text` without the characters a spreadsheet cannot hold, within one cell's length."""
+    return ILLEGAL_CHARACTERS.sub("", text)[:XLSX_LIMIT]
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet reads as a formula (a leading ' where OWASP asks for it)."""
+    if not isinstance(value, str):
+        return value
+    value = cell_safe(value)
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value
+
+
+def _text_cell(sheet: Any, text: str) -> Any:
+    """A write-only cell holding `text` as text, even when it starts with = or is #N/A."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=None)
+    cell._value = text  # type: ignore[attr-defined]  # the value, not parsed as a formula
+    cell.data_type = "s"
+    cell.quotePrefix = True  # Excel and WPS keep it text when the cell is edited
+    return cell
+
+
+def _formula_like(text: str) -> bool:
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return text.startswith(CSV_FORMULA_START) or text in ERROR_CODES
+
 
 def zh_label(kind: type[Labelled], value: str | None) -> str:
     """The Chinese label of a vocabulary `value`; an unknown one as stored, none as ""."""
@@ -138,6 +180,9 @@ def xlsx_row(sheet: Any, values: Sequence[Any], tz: ZoneInfo) -> None:
             cell = WriteOnlyCell(sheet, value=local_time(value, tz))
             cell.number_format = DATETIME_FORMAT
             out.append(cell)
+        elif isinstance(value, str):
+            text = cell_safe(value)
+            out.append(_text_cell(sheet, text) if _formula_like(text) else text)
         else:
             out.append(value)
     sheet.append(out)
@@ -174,7 +219,7 @@ class TableSink:
         path = self.path if not self.paths else self.path.with_name(f"{self.path.stem}-{title}.csv")
         self._csv = path.open("w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._csv)
-        self._writer.writerow(headers)
+        self._writer.writerow([csv_safe(h) for h in headers])
         self.paths.append(path)
 
     def row(self, values: Sequence[Any]) -> None:
@@ -183,7 +228,9 @@ class TableSink:
             return
         self._writer.writerow(
             [
-                local_time(v, self.tz).strftime(CSV_DATETIME) if isinstance(v, datetime) else v
+                local_time(v, self.tz).strftime(CSV_DATETIME)
+                if isinstance(v, datetime)
+                else csv_safe(v)
                 for v in values
             ]
         )

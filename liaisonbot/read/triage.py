@@ -29,6 +29,38 @@ class TriageInfo:
     escalation_message_id: int | None
     acks: tuple[str, ...]
     overdue_reminded_at: datetime | None
+    # the escalation ladder (docs/domain.md#escalation-ladder)
+    level: int = 0  # 0: held by the liaison group
+    levels: tuple[LevelCard, ...] = ()  # the task forces reached, lowest first
+    level_since: datetime | None = None  # when it reached the level it is at
+    other_region: str = ""
+    assists: tuple[AssistInfo, ...] = ()
+    assist_notes: tuple[AssistNote, ...] = ()
+    lead_unit: str = ""
+    partner_units: str = ""
+
+
+@dataclass(frozen=True)
+class LevelCard:
+    level: int
+    chat_id: int
+    message_id: int | None
+    region_prefix: str
+
+
+@dataclass(frozen=True)
+class AssistInfo:
+    region_code: str
+    state: str  # requested / accepted / done
+    chat_id: int | None
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class AssistNote:
+    region_code: str
+    author: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +100,19 @@ async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
         "SELECT sent_at FROM reminders_sent WHERE report_id = ? AND kind = 'overdue' AND key = ?",
         (report_id, row["due_at"] or ""),
     )
+    levels = await db.fetch_all(
+        "SELECT * FROM report_levels WHERE report_id = ? ORDER BY level", (report_id,)
+    )
+    assists = await db.fetch_all(
+        "SELECT * FROM assist_requests WHERE report_id = ? ORDER BY requested_at, region_code",
+        (report_id,),
+    )
+    notes = await db.fetch_all(
+        "SELECT e.note, e.actor_id, u.full_name, u.username FROM report_events e"
+        " LEFT JOIN users u ON u.user_id = e.actor_id"
+        " WHERE e.report_id = ? AND e.action = 'assist_note' ORDER BY e.id DESC LIMIT 3",
+        (report_id,),
+    )
     assignee = None
     if row["assignee_id"] is not None:
         assignee = display_name(
@@ -87,6 +132,25 @@ async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
             display_name(r["user_id"], r["full_name"], r["username"], at_sign=False) for r in acks
         ),
         overdue_reminded_at=from_db(reminded["sent_at"]) if reminded else None,
+        level=row["escalation_level"],
+        levels=tuple(
+            LevelCard(r["level"], r["chat_id"], r["message_id"], r["region_prefix"]) for r in levels
+        ),
+        level_since=from_db(row["level_since"]),
+        other_region=row["other_region"],
+        assists=tuple(
+            AssistInfo(r["region_code"], r["state"], r["chat_id"], r["message_id"]) for r in assists
+        ),
+        assist_notes=tuple(
+            AssistNote(
+                r["note"].partition(" ")[0],
+                display_name(r["actor_id"], r["full_name"], r["username"], at_sign=False),
+                r["note"].partition(" ")[2],
+            )
+            for r in reversed(notes)
+        ),
+        lead_unit=row["lead_unit"],
+        partner_units=row["partner_units"],
     )
 
 
@@ -129,7 +193,17 @@ async def report_by_card(db: Database, chat_id: int, message_id: int) -> int | N
     """The report whose card (in its group, or in the escalation group) is that message."""
     row = await db.fetch_one(
         "SELECT id FROM reports WHERE (group_chat_id = ? AND card_message_id = ?)"
-        " OR (escalation_chat_id = ? AND escalation_message_id = ?)",
-        (chat_id, message_id, chat_id, message_id),
+        " OR (escalation_chat_id = ? AND escalation_message_id = ?)"
+        " UNION SELECT report_id FROM report_levels WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id, chat_id, message_id, chat_id, message_id),
     )
     return row["id"] if row else None
+
+
+async def assist_by_card(db: Database, chat_id: int, message_id: int) -> tuple[int, str] | None:
+    """(report id, region code) of the 协办 card that is that message."""
+    row = await db.fetch_one(
+        "SELECT report_id, region_code FROM assist_requests WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
+    return (row["report_id"], row["region_code"]) if row else None

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
+from liaisonbot.logsafe import hide_secrets, secrets_of_token
 from liaisonbot.sandbox import scene
 from liaisonbot.sandbox.server import Sandbox, running_sandbox
+from liaisonbot.sandbox.state import DEFAULT_TOKEN
 from liaisonbot.store import Database
 
 DEFAULT_PORT = 8080
@@ -36,9 +38,15 @@ def bot_environment(sandbox: Sandbox, db_path: Path, lang: str = "zh") -> dict[s
 
 
 async def start_bot_process(
-    sandbox: Sandbox, db_path: Path, *, log_path: Path | None = None, lang: str = "zh"
+    sandbox: Sandbox,
+    db_path: Path,
+    *,
+    log_path: Path | None = None,
+    lang: str = "zh",
+    settings: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
-    """`liaisonbot run` in its own process, talking to the sandbox only through its base URL."""
+    """`liaisonbot run` in its own process, talking to the sandbox only through its base URL;
+    `settings` are more LIAISONBOT_* variables for it."""
     output = log_path.open("ab") if log_path else None
     try:
         return await asyncio.create_subprocess_exec(
@@ -46,7 +54,7 @@ async def start_bot_process(
             "-m",
             "liaisonbot.cli",
             "run",
-            env=bot_environment(sandbox, db_path, lang),
+            env={**bot_environment(sandbox, db_path, lang), **(settings or {})},
             stdout=output,
             stderr=asyncio.subprocess.STDOUT if output else None,
         )
@@ -126,6 +134,7 @@ async def _run(port: int, settings: Settings) -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     chosen = os.environ.get("LIAISONBOT_DB")
     db_path = Path(chosen) if chosen else _fresh_database()
+    hide_secrets(secrets_of_token(DEFAULT_TOKEN))  # the sandbox's token, in its server's logs
     async with sandbox_with_bot(db_path, _free_or_default(port), lang=settings.lang) as (sb, bot):
         print(
             f"\nLiaisonBot sandbox is running: open {sb.base_url}/ in a browser.\n"

@@ -35,10 +35,15 @@ OFFICER = Person(2001, "李联络员", "li_liaison", "联络员")
 OFFICER_2 = Person(2002, "陈联络员", "chen_liaison", "联络员")
 OFFICIAL = Person(3001, "张处长", "zhang_official", "负责同志")
 ADMIN = Person(4001, "管理员", "bot_admin", "管理员")
-PEOPLE = (CONTACT, CONTACT_2, OFFICER, OFFICER_2, OFFICIAL, ADMIN)
+MINISTRY = Person(3002, "赵司长", "zhao_ministry", "部专班负责同志")
+OFFICER_SZ = Person(2003, "黄联络员", "huang_shenzhen", "联络员 · 深圳")
+PEOPLE = (CONTACT, CONTACT_2, OFFICER, OFFICER_2, OFFICIAL, ADMIN, MINISTRY, OFFICER_SZ)
 
 LIAISON_GROUP = -1001000000001
-ESCALATION_GROUP = -1001000000002
+ESCALATION_GROUP = -1001000000002  # the province's task force (福建省专班)
+NATIONAL_GROUP = -1001000000003  # the ministry's (部专班)
+SHENZHEN_GROUP = -1001000000004  # another region's liaison group: the 协办 card goes there
+SHENZHEN = "4403"
 CHAIN = "汽车"
 
 LEADING = Enterprise(
@@ -100,6 +105,24 @@ def seed_world(world: SandboxWorld) -> None:
             admins=[OFFICIAL.id],
             creator=ADMIN.id,
         )
+    if NATIONAL_GROUP not in world.chats:
+        world.add_group(
+            "工信部产业链协同复工复产专班",
+            id=NATIONAL_GROUP,
+            type="supergroup",
+            members=[OFFICIAL.id],
+            admins=[MINISTRY.id],
+            creator=ADMIN.id,
+        )
+    if SHENZHEN_GROUP not in world.chats:
+        world.add_group(
+            "深圳汽车产业链联络群",
+            id=SHENZHEN_GROUP,
+            type="supergroup",
+            members=[],
+            admins=[OFFICER_SZ.id],
+            creator=ADMIN.id,
+        )
 
 
 async def seed_database(db: Database, now: datetime, *, with_reports: bool = True) -> None:
@@ -124,6 +147,8 @@ async def seed_database(db: Database, now: datetime, *, with_reports: bool = Tru
         RoleGrant(user_id=OFFICER_2.id, role=Role.OFFICER, region_prefix="3501", chain=CHAIN),
         RoleGrant(user_id=OFFICIAL.id, role=Role.OFFICIAL, region_prefix="35"),
         RoleGrant(user_id=ADMIN.id, role=Role.ADMIN),
+        RoleGrant(user_id=MINISTRY.id, role=Role.OFFICIAL),
+        RoleGrant(user_id=OFFICER_SZ.id, role=Role.OFFICER, region_prefix=SHENZHEN),
     ]
     for grant in grants:
         await people.grant_role(db, grant, now)
@@ -136,7 +161,29 @@ async def seed_database(db: Database, now: datetime, *, with_reports: bool = Tru
     )
     await people.bind_group(
         db,
-        LiaisonGroup(chat_id=ESCALATION_GROUP, title="省工信厅固链专班", is_escalation=True),
+        LiaisonGroup(
+            chat_id=ESCALATION_GROUP,
+            title="省工信厅固链专班",
+            region_prefix="35",
+            is_escalation=True,
+        ),
+        now,
+    )
+    await people.bind_group(
+        db,
+        LiaisonGroup(
+            chat_id=NATIONAL_GROUP, title="工信部产业链协同复工复产专班", is_escalation=True
+        ),
+        now,
+    )
+    await people.bind_group(
+        db,
+        LiaisonGroup(
+            chat_id=SHENZHEN_GROUP,
+            title="深圳汽车产业链联络群",
+            region_prefix=SHENZHEN,
+            chain=CHAIN,
+        ),
         now,
     )
     # The official's daily digest for the province (日调度), at the default time.
@@ -182,6 +229,11 @@ async def seed_reports(db: Database, now: datetime) -> None:
     )
     await triage.sign(
         db, in_progress.report_id, OFFICER.id, expected=None, now=now - timedelta(days=1)
+    )
+    # 跨地区: the substitute supplier is in Shenzhen; its liaison group gets a 协办 card when the
+    # bot starts (the first change to the item posts it) — asked here, carded on the next change.
+    await triage.name_other_region(
+        db, in_progress.report_id, OFFICER.id, SHENZHEN, now=now - timedelta(days=1)
     )
     await intake.submit_report(
         db,

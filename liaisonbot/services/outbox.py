@@ -90,6 +90,11 @@ async def drop(db: Database, owed: OwedMessage, now: datetime, reason: str) -> N
         await uow.outbox.finish(owed.id, Final.DROPPED, now, reason)
 
 
+async def recent_group_posts(db: Database, now: datetime) -> list[tuple[int, datetime]]:
+    """Messages the outbox posted into groups in the last minute: (group, when)."""
+    return await OutboxRepository(db.conn).group_posts_since(now - timedelta(minutes=1))
+
+
 async def unfinished(db: Database) -> list[OwedMessage]:
     return await OutboxRepository(db.conn).unfinished()
 

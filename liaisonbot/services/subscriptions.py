@@ -49,6 +49,35 @@ class BadTime(DomainError):
     code = "digest_bad_time"
 
 
+class UnknownChain(DomainError):
+    """A chain name not in the enterprise lists (nor the configured chains)."""
+
+    code = "unknown_chain"
+    sentence = "no industry chain {given}; known chains: {known}"
+
+
+async def known_chains(db: Database, configured: tuple[str, ...] = ()) -> list[str]:
+    """The chains an admin has named: in the enterprise lists, in role grants and group bindings,
+    and in the settings."""
+    rows = await db.fetch_all(
+        "SELECT chain FROM enterprises WHERE chain != '' UNION SELECT chain FROM roles"
+        " WHERE chain != '' UNION SELECT chain FROM liaison_groups WHERE chain != ''"
+    )
+    return sorted({r["chain"] for r in rows} | set(configured))
+
+
+async def check_chains(
+    db: Database, chains: tuple[str, ...], configured: tuple[str, ...] = ()
+) -> None:
+    """Refuse a chain no list knows, naming the known ones (a typo would subscribe to nothing)."""
+    if not chains:
+        return
+    known = await known_chains(db, configured)
+    for chain in chains:
+        if chain not in known:
+            raise UnknownChain(given=chain[:20], known="、".join(known) or "—")
+
+
 @dataclass(frozen=True)
 class Subscription:
     id: int
@@ -126,6 +155,14 @@ def check_scope(grants: list[RoleGrant], scope: DigestScope) -> None:
         raise NotOfficial()
     if not any(scope.within(g) for g in ours):
         raise OutOfScope()
+
+
+def may_stop(grants: list[RoleGrant], user_id: int, sub: Subscription) -> bool:
+    """Who may stop a subscription: its owner (or the person whose private chat gets it), or an
+    official (an admin) whose scope covers the subscription's scope."""
+    if user_id in (sub.owner_id, sub.chat_id):
+        return True
+    return any(sub.scope.within(g) for g in digest_grants(grants))
 
 
 async def subscribe(

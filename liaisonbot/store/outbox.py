@@ -83,8 +83,7 @@ class OutboxRepository(Repository):
 
     async def due(self, now: datetime, limit: int = 200) -> list[OwedMessage]:
         rows = await self._all(
-            f"{_SELECT} WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
-            " ORDER BY o.id LIMIT ?",
+            f"{_SELECT} WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
             (to_db(now), limit),
         )
         return [_owed(row) for row in rows]
@@ -110,6 +109,24 @@ class OutboxRepository(Repository):
             " WHERE id = ? AND state = 'pending'",
             (to_db(until), error, owed_id),
         )
+
+    async def group_posts_since(self, since: datetime) -> list[tuple[int, datetime]]:
+        """Cards posted, and summaries (one message for all the cards it lists), since then.
+        DISTINCT folds the rows of one summary (same group and time) into one post; a card's
+        own id keeps each posted card apart."""
+        rows = await self._all(
+            "SELECT DISTINCT r.group_chat_id, o.done_at, o.state = 'sent' AND o.id AS one"
+            " FROM outbox o JOIN reports r ON r.id = o.report_id"
+            " WHERE o.kind = 'card' AND o.state IN ('sent', 'summarised') AND o.done_at >= ?"
+            " AND r.group_chat_id IS NOT NULL",
+            (to_db(since),),
+        )
+        posts = []
+        for row in rows:
+            at = from_db(row["done_at"])
+            if at is not None:
+                posts.append((int(row["group_chat_id"]), at))
+        return posts
 
     async def unfinished(self) -> list[OwedMessage]:
         """What the admin should look at: failed, and pending with failed attempts."""

@@ -183,6 +183,12 @@ TRIAGE_COLUMNS = frozenset(
         "scope",
         "escalation_chat_id",
         "escalation_message_id",
+        # the escalation ladder (migrations/0009_escalation_ladder.sql)
+        "escalation_level",
+        "level_since",
+        "other_region",
+        "lead_unit",
+        "partner_units",
     }
 )
 
@@ -237,8 +243,9 @@ class TriageRepository(Repository):
     async def by_card(self, chat_id: int, message_id: int) -> int | None:
         row = await self._one(
             "SELECT id FROM reports WHERE (group_chat_id = ? AND card_message_id = ?)"
-            " OR (escalation_chat_id = ? AND escalation_message_id = ?)",
-            (chat_id, message_id, chat_id, message_id),
+            " OR (escalation_chat_id = ? AND escalation_message_id = ?)"
+            " UNION SELECT report_id FROM report_levels WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id, chat_id, message_id, chat_id, message_id),
         )
         return row["id"] if row else None
 
@@ -363,6 +370,10 @@ class TriageRepository(Repository):
             "UPDATE OR REPLACE liaison_groups SET chat_id = ? WHERE chat_id = ?",
             (new_chat_id, old_chat_id),
         )
+        for table in ("report_levels", "assist_requests"):
+            await self._run(
+                f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
         return moved
 
     async def set_group_active(self, chat_id: int, active: bool) -> bool:

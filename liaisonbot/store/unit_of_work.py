@@ -11,6 +11,7 @@ from liaisonbot.store.database import Database
 from liaisonbot.store.deliveries import DeliveryRepository
 from liaisonbot.store.drafts import DraftRepository
 from liaisonbot.store.enterprises import EnterpriseRepository
+from liaisonbot.store.ladder import LadderRepository
 from liaisonbot.store.outbox import OutboxRepository
 from liaisonbot.store.people import PeopleRepository
 from liaisonbot.store.reports import ReportRepository, TriageRepository
@@ -27,6 +28,7 @@ class UnitOfWork:
     drafts: DraftRepository
     subscriptions: SubscriptionRepository
     deliveries: DeliveryRepository
+    ladder: LadderRepository
     outbox: OutboxRepository
 
     def __init__(self, db: Database) -> None:
@@ -43,6 +45,7 @@ class UnitOfWork:
         self.drafts = DraftRepository(conn)
         self.subscriptions = SubscriptionRepository(conn)
         self.deliveries = DeliveryRepository(conn)
+        self.ladder = LadderRepository(conn)
         self.outbox = OutboxRepository(conn)
         return self
 

@@ -107,10 +107,15 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_cli_subscribe_and_dry_run(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_subscribe_and_dry_run(
+    cli_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["migrate"]) == 0
     assert main(["subscribe", "7001", "--region", "44"]) == 2  # not an official
     assert main(["grant", "official", "7001", "--region", "44"]) == 0
+    assert main(["subscribe", "7001", "--region", "4403", "--chain", "汽车"]) == 2  # no list yet
+    assert "no industry chain 汽车" in capsys.readouterr().err
+    monkeypatch.setenv("LIAISONBOT_CHAINS", '["汽车", "电子信息"]')  # a configured list
     assert main(["subscribe", "7001", "--region", "4403", "--chain", "汽车", "--at", "7:05"]) == 0
     assert main(["subscribe", "7001", "--region", "35"]) == 2  # outside the grant
     with sqlite3.connect(cli_db) as conn:
@@ -136,3 +141,33 @@ async def test_the_deep_link_of_a_key_item_shows_it(bot: Bot) -> None:
     assert f"{row[0]}" in bot.request.last_text(OFFICIAL_GD.id)
     await bot.say(STRANGER, f"/start show_{row[0]}")
     assert "问题办理" not in bot.request.last_text(STRANGER.id)
+
+
+async def test_an_official_of_another_region_cannot_unsubscribe_the_group(bot: Bot) -> None:
+    from tests.digest.conftest import ADMIN, OFFICIAL_FJ
+
+    await grant_officials(bot.db)
+    await bot.say(OFFICIAL_GD, "/subscribe 44", chat_id=ESCALATION_GROUP)
+    await bot.say(OFFICIAL_FJ, "/unsubscribe", chat_id=ESCALATION_GROUP)
+    assert "只有订阅人本人" in bot.request.last_text(ESCALATION_GROUP)
+    assert len(await subscriptions.for_chat(bot.db, ESCALATION_GROUP)) == 1
+    # a forged press of the one-subscription button, by the same official
+    [sub] = await subscriptions.for_chat(bot.db, ESCALATION_GROUP)
+    sent = {"chat_id": ESCALATION_GROUP, "text": ""}
+    await bot.send(bot.updates.press(OFFICIAL_FJ, sent, f"ds|-|0|{sub.id}|u", 1))
+    assert bot.request.sent("answerCallbackQuery")[-1].get("show_alert")
+    assert len(await subscriptions.for_chat(bot.db, ESCALATION_GROUP)) == 1
+    await bot.say(ADMIN, "/unsubscribe", chat_id=ESCALATION_GROUP)  # an admin covers it
+    assert await subscriptions.for_chat(bot.db, ESCALATION_GROUP) == []
+
+
+async def test_a_chain_nobody_named_is_refused_with_the_known_ones(bot: Bot) -> None:
+    await grant_officials(bot.db)
+    await bot.say(OFFICIAL_GD, "/subscribe 44 " + "汽" * 5000)
+    text = bot.request.last_text(OFFICIAL_GD.id)
+    assert "没有名为" in text and "汽车" in text and len(text) < 200
+    await bot.say(OFFICIAL_GD, "/subscribe 44 汽 车")
+    assert "没有名为" in bot.request.last_text(OFFICIAL_GD.id)
+    assert await subscriptions.for_chat(bot.db, OFFICIAL_GD.id) == []
+    await bot.say(OFFICIAL_GD, "/subscriptions")  # and nothing broke
+    assert bot.request.last_text(OFFICIAL_GD.id)

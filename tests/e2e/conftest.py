@@ -71,6 +71,7 @@ class E2E:
     log_path: Path
     process: asyncio.subprocess.Process
     timings: dict[str, float] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # LIAISONBOT_* for (re)starts
 
     # --- the bot process ------------------------------------------------------------------------
 
@@ -115,7 +116,9 @@ class E2E:
 
     async def start(self) -> None:
         since = await self.last_call_seq()
-        self.process = await start_bot_process(self.sandbox, self.db_path, log_path=self.log_path)
+        self.process = await start_bot_process(
+            self.sandbox, self.db_path, log_path=self.log_path, settings=self.settings
+        )
         await self.wait_ready(since)
 
     async def restart(self) -> None:

@@ -14,6 +14,11 @@ pytestmark = pytest.mark.e2e
 
 async def test_kill_9_during_a_burst_loses_nothing_and_files_nothing_twice(e2e: E2E) -> None:
     contacts = await add_contacts(e2e.client, e2e.db_path, 10)
+    # Rounds follow each other within a minute: the group's 20-a-minute limit (Telegram's, and
+    # the bot's own pace under it) would make later rounds wait for earlier ones. That pace is
+    # measured by `make bench`; here, crash safety.
+    await e2e.client.configure(rate_limits={"group_per_minute": None})
+    e2e.settings["LIAISONBOT_GROUP_POSTS_PER_MINUTE"] = "600"
 
     async def restart() -> None:
         await e2e.process.wait()
@@ -32,5 +37,6 @@ async def test_kill_9_during_a_burst_loses_nothing_and_files_nothing_twice(e2e: 
         )
         assert (result.lost, result.filed_twice) == (0, 0), (result, e2e.log_tail())
         assert (result.unacknowledged, result.not_in_group) == (0, 0), (result, e2e.log_tail())
-        # What may repeat is only the one message in flight at the moment of the kill.
-        assert result.acks_twice + result.cards_twice <= 1, result
+        # What may repeat is only what was in flight at the kill: one message per chat at most.
+        assert result.acks_twice <= len(contacts) and result.cards_twice <= 1, result
+        assert result.recovery_seconds < 60, result

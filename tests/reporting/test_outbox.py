@@ -52,19 +52,27 @@ async def test_reporter_is_acknowledged_before_the_card_is_posted(bot: Bot, worl
 
 async def test_cards_go_at_the_groups_pace(bot: Bot, world: object) -> None:
     ticks = paced(bot)
-    await file_without_delivery(bot, CARDS_PER_MINUTE)
+    await file_without_delivery(bot, CARDS_PER_MINUTE - 1)
     bot.request.clear()
     for _ in range(3):  # three ticks in the same instant: never more than the minute's room
         await bot.deliver_owed()
-    assert len(bot.request.sent("sendMessage", GROUP_ID)) == CARDS_PER_MINUTE
+    cards = bot.request.texts(GROUP_ID)
+    assert len(cards) == CARDS_PER_MINUTE - 1 and all("<b>问题" in c for c in cards)
 
+    # The minute's last place goes to a summary of what is waiting, not to one of the cards.
     await file_without_delivery(bot, 2)
     bot.request.clear()
     await bot.deliver_owed()
-    assert bot.request.sent("sendMessage", GROUP_ID) == []  # the minute is used up
+    sent = bot.request.texts(GROUP_ID)
+    assert len(sent) == 1 and "新问题 2 件" in sent[0]
+
+    await file_without_delivery(bot, 1)
+    bot.request.clear()
+    await bot.deliver_owed()
+    assert bot.request.texts(GROUP_ID) == []  # the minute is used up
     ticks.now += 61
     await bot.deliver_owed()
-    assert len(bot.request.sent("sendMessage", GROUP_ID)) == 2
+    assert len(bot.request.texts(GROUP_ID)) == 1
 
 
 async def test_a_burst_longer_than_a_minute_is_one_summary(bot: Bot, world: object) -> None:
@@ -102,6 +110,7 @@ async def test_a_burst_longer_than_a_minute_is_one_summary(bot: Bot, world: obje
 
 
 async def test_429_waits_as_long_as_telegram_asks(bot: Bot, world: object) -> None:
+    ticks = paced(bot)
     await file_without_delivery(bot, 1)
     bot.request.fail_next["sendMessage"] = {
         "error_code": 429,
@@ -111,9 +120,11 @@ async def test_429_waits_as_long_as_telegram_asks(bot: Bot, world: object) -> No
     await bot.deliver_owed()
     assert await states(bot, "card") == ["pending"]
     bot.clock.now += timedelta(seconds=20)
+    ticks.now += 20
     await bot.deliver_owed()
     assert await states(bot, "card") == ["pending"]  # not before Telegram's 30 s
     bot.clock.now += timedelta(seconds=11)
+    ticks.now += 11
     await bot.deliver_owed()
     assert await states(bot, "card") == ["sent"]
 

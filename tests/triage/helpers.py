@@ -42,7 +42,9 @@ async def seed_triage(db: Database) -> None:
         db, RoleGrant(user_id=FAR_OFFICER.id, role=Role.OFFICER, region_prefix="11"), NOW
     )
     await people.bind_group(
-        db, LiaisonGroup(chat_id=ESCALATION_ID, title="专班", is_escalation=True), NOW
+        db,
+        LiaisonGroup(chat_id=ESCALATION_ID, title="专班", region_prefix="35", is_escalation=True),
+        NOW,
     )
 
 

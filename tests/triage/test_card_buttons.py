@@ -268,7 +268,7 @@ async def test_escalation_card_ack_and_send_back(bot: Bot, triage_world: object)
     )
     assert row is not None and row["escalation_chat_id"] == ESCALATION_ID
     esc_card = bot.request.sent("sendMessage", ESCALATION_ID)[0]
-    assert {"ack", "res", "sbk", "note"} == verbs(esc_card)
+    assert {"ack", "res", "esc", "sbk", "note", "unt"} == verbs(esc_card)
     assert "部级协调" in bot.request.last_text(ESCALATION_ID)
     esc_id = row["escalation_message_id"]
 

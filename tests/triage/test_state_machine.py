@@ -25,7 +25,7 @@ from liaisonbot.services import intake, triage
 from liaisonbot.services.triage import Outcome, Satisfaction, Seat
 from liaisonbot.store import Database
 from tests.support.world import CONTACT, NOW, OFFICER
-from tests.triage.helpers import FAR_OFFICER, OFFICIAL
+from tests.triage.helpers import ADMIN, FAR_OFFICER, OFFICIAL
 
 ZONE = ZoneInfo("Asia/Shanghai")
 ALL_PAIRS = list(itertools.product(ReportState, Action))
@@ -81,6 +81,16 @@ async def perform(db: Database, action: Action, report_id: int, target_id: int) 
     if action is Action.ESCALATE:
         return await triage.escalate(db, report_id, OFFICER.id, "跨省", expected=None, now=now)
     if action is Action.SEND_BACK:
+        return await triage.send_back(db, report_id, OFFICIAL.id, "退回", expected=None, now=now)
+    if action is Action.SEND_DOWN:  # held by the second task force of its path
+        for level, prefix in ((1, "3501"), (2, "35")):
+            await db.conn.execute(
+                "INSERT INTO report_levels (report_id, level, chat_id, region_prefix, reached_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (report_id, level, -100 - level, prefix, to_db(now)),
+            )
+        await db.conn.execute("UPDATE reports SET escalation_level = 2 WHERE id = ?", (report_id,))
+        await db.conn.commit()
         return await triage.send_back(db, report_id, OFFICIAL.id, "退回", expected=None, now=now)
     if action is Action.RESOLVE:
         return await triage.resolve(
@@ -158,7 +168,28 @@ async def test_activities_only_in_their_states(
             db, report_id, OFFICER.id, 3, "复杂", expected=None, now=NOW, zone=ZONE
         ),
         Activity.ACKNOWLEDGE: lambda: triage.acknowledge(db, report_id, OFFICIAL.id, now=NOW),
+        Activity.UNITS: lambda: triage.set_units(
+            db, report_id, OFFICER.id, "商务厅；交通厅", now=NOW
+        ),
+        Activity.ASSIST_REQUEST: lambda: triage.name_other_region(
+            db, report_id, OFFICER.id, "4403", now=NOW
+        ),
+        Activity.ASSIST_ACCEPT: lambda: triage.assist_step(
+            db, report_id, "4401", ADMIN.id, Activity.ASSIST_ACCEPT, now=NOW
+        ),
+        Activity.ASSIST_DONE: lambda: triage.assist_step(
+            db, report_id, "4401", ADMIN.id, Activity.ASSIST_DONE, now=NOW
+        ),
+        Activity.ASSIST_NOTE: lambda: triage.assist_note(
+            db, report_id, "4401", ADMIN.id, "已协调", now=NOW
+        ),
     }
+    await db.conn.execute(
+        "INSERT INTO assist_requests (report_id, region_code, requested_at, updated_at)"
+        " VALUES (?, '4401', ?, ?)",
+        (report_id, to_db(NOW), to_db(NOW)),
+    )
+    await db.conn.commit()
     count = "SELECT COUNT(*) FROM report_events WHERE report_id = ?"
     before = (await db.fetch_one(count, (report_id,)))[0]  # type: ignore[index]
     if state in ACTIVITY_STATES[activity]:

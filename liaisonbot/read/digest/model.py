@@ -90,6 +90,20 @@ class LedgerRow:
     mode: str = ""
     channel: str = ""
     outcome: str | None = None
+    # the escalation ladder (docs/domain.md#escalation-ladder)
+    level: int = 0  # 0: the liaison group holds it
+    path: tuple[str, ...] = ()  # region prefixes of the task forces reached, lowest first
+    level_since: datetime | None = None
+    assists: tuple[tuple[str, str], ...] = ()  # (region code, requested / accepted / done)
+    lead_unit: str = ""
+    partner_units: str = ""
+
+    @property
+    def level_prefix(self) -> str | None:
+        """The region prefix of the task force holding the item; None in the liaison group."""
+        if self.level == 0 or self.level > len(self.path):
+            return None
+        return self.path[self.level - 1]
 
     @property
     def working(self) -> bool:
@@ -231,6 +245,27 @@ class Digest:
     @property
     def key_items(self) -> list[LedgerRow]:
         return sorted((r for r in self.rows if r.is_key), key=LedgerRow.pressing)
+
+    @property
+    def escalated_here(self) -> list[LedgerRow]:
+        """Escalated items held by a task force at the scope's level or below (a province's
+        official: the province's and its cities'; not the ministry's), longest waiting first."""
+        held = [
+            r
+            for r in self.rows
+            if r.state is ReportState.ESCALATED
+            and r.level_prefix is not None
+            and r.level_prefix.startswith(self.scope.region_prefix)
+        ]
+        return sorted(held, key=lambda r: (r.level_since or r.created_at, r.id))
+
+    def escalated_by_level(self) -> dict[str, int]:
+        """How many escalated items each task force (by region prefix) holds, widest first."""
+        counts: dict[str, int] = {}
+        for row in self.escalated_here:
+            prefix = row.level_prefix or ""
+            counts[prefix] = counts.get(prefix, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (len(kv[0]), kv[0])))
 
 
 def progress_of(events: Iterable[tuple[str, str]]) -> str:

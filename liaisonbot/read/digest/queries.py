@@ -107,6 +107,46 @@ async def ledger_rows(
     ]
 
 
+async def add_ladder(db: Database, rows: list[LedgerRow]) -> None:
+    """Fill in each row's level, path, 协办 regions and units (docs/domain.md#escalation-ladder)."""
+    if not rows:
+        return
+    ids = json.dumps([r.id for r in rows])
+    reports = await db.fetch_all(
+        "SELECT id, escalation_level, level_since, lead_unit, partner_units FROM reports"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        [ids],
+    )
+    levels = await db.fetch_all(
+        "SELECT report_id, region_prefix FROM report_levels"
+        " WHERE report_id IN (SELECT value FROM json_each(?)) ORDER BY report_id, level",
+        [ids],
+    )
+    assists = await db.fetch_all(
+        "SELECT report_id, region_code, state FROM assist_requests"
+        " WHERE report_id IN (SELECT value FROM json_each(?)) ORDER BY report_id, requested_at",
+        [ids],
+    )
+    paths: dict[int, list[str]] = {}
+    for r in levels:
+        paths.setdefault(r["report_id"], []).append(r["region_prefix"])
+    helps: dict[int, list[tuple[str, str]]] = {}
+    for r in assists:
+        helps.setdefault(r["report_id"], []).append((r["region_code"], r["state"]))
+    by_id = {r["id"]: r for r in reports}
+    for row in rows:
+        found = by_id.get(row.id)
+        if found is None:
+            continue
+        r = found
+        row.level = r["escalation_level"]
+        row.level_since = from_db(r["level_since"])
+        row.path = tuple(paths.get(row.id, ()))
+        row.assists = tuple(helps.get(row.id, ()))
+        row.lead_unit = r["lead_unit"]
+        row.partner_units = r["partner_units"]
+
+
 def _urgency(value: str) -> Urgency:
     try:
         return Urgency(value)
@@ -262,6 +302,7 @@ async def build_digest(
     """The digest of `scope` for `period`, its open items' marks as of `now`."""
     events = await period_events(db, scope, period)
     rows = await ledger_rows(db, scope, (ev.report_id for ev in events))
+    await add_ladder(db, rows)
     escalated = [r.id for r in rows if r.state is ReportState.ESCALATED]
     unacked = await unacknowledged_escalations(db, escalated)
     ticking = [r for r in rows if r.working and r.due_at is not None]

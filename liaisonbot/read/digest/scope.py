@@ -27,7 +27,10 @@ class DigestScope:
     chains: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.region_prefix and (not self.region_prefix.isdigit() or len(self.region_prefix) > 6):
+        if self.region_prefix and (
+            not (self.region_prefix.isascii() and self.region_prefix.isdigit())
+            or len(self.region_prefix) > 6
+        ):
             raise ValueError(f"region prefix must be digits, not {self.region_prefix!r}")
         object.__setattr__(self, "chains", tuple(sorted(set(self.chains))))
 

@@ -28,6 +28,7 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
+from liaisonbot.files.archive_guard import DEFAULT_LIMITS, ImportLimits
 from liaisonbot.services.enterprise_import.plan import plan
 from liaisonbot.services.enterprise_import.reading import read_list
 from liaisonbot.services.enterprise_import.report import TELEGRAM_LIMIT, Change, ImportResult
@@ -56,6 +57,7 @@ async def import_enterprises(
     now: datetime,
     apply: bool = True,
     actor_id: int | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportResult:
     """Validate the list at `path` and, if `apply`, write it in one transaction.
 
@@ -65,7 +67,7 @@ async def import_enterprises(
     path = Path(path)
     result = ImportResult(file_name=path.name, dry_run=not apply, skip_invalid=skip_invalid)
     # Reading and checking the rows is CPU work; a thread keeps the bot's event loop responsive.
-    parsed = await asyncio.to_thread(read_list, path, result)
+    parsed = await asyncio.to_thread(read_list, path, result, limits)
     if parsed is None:
         return result
     if not apply:
@@ -105,10 +107,13 @@ async def import_summary_for_chat(
     lang: str = "zh",
     skip_invalid: bool = False,
     max_chars: int = TELEGRAM_LIMIT - 96,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> tuple[ImportResult, str]:
     """Dry run for the chat: the result (to decide whether to offer 'apply') and its report,
     short enough for one Telegram message with room for a line of buttons' explanation."""
-    result = await import_enterprises(db, path, skip_invalid=skip_invalid, now=now, apply=False)
+    result = await import_enterprises(
+        db, path, skip_invalid=skip_invalid, now=now, apply=False, limits=limits
+    )
     return result, result.render(lang, max_items=15, max_chars=max_chars)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from liaisonbot.files import list_headers as h
+from liaisonbot.files.archive_guard import DEFAULT_LIMITS, ImportLimits
 from liaisonbot.files.list_reader import ListFileError, open_list
 from liaisonbot.services.enterprise_import.report import ImportResult
 from liaisonbot.services.enterprise_import.row_error import RowError
@@ -27,9 +28,11 @@ class Parsed:
     bad: set[int]  # row numbers with errors
 
 
-def read_list(path: Path, result: ImportResult) -> Parsed | None:
+def read_list(
+    path: Path, result: ImportResult, limits: ImportLimits = DEFAULT_LIMITS
+) -> Parsed | None:
     try:
-        with open_list(path) as sheet:
+        with open_list(path, limits) as sheet:
             present = sheet.headers.present
             if sheet.headers.unknown:
                 result.warnings.append(

@@ -20,7 +20,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
 from liaisonbot.domain.codes import CodeProblem, InvalidCode, region_name, validate_credit_code
-from liaisonbot.domain.limits import LIMITS
+from liaisonbot.domain.limits import LIMITS, is_visible, normalise_text
 from liaisonbot.domain.vocabulary import Tier
 from liaisonbot.files import list_headers as h
 from liaisonbot.services.enterprise_import.row_error import RowError
@@ -204,8 +204,8 @@ def parse_row(
 
 
 def _name(cells: dict[str, str], err: _Refuse) -> str:
-    name = cells.get(h.NAME, "").strip()
-    if not name:
+    name = normalise_text(cells.get(h.NAME, ""))
+    if not is_visible(name):
         err(h.NAME, "required")
     elif len(name) > LIMITS.enterprise_name:
         err(h.NAME, "too_long", limit=LIMITS.enterprise_name, length=len(name))
@@ -237,7 +237,9 @@ def _region_code(cells: dict[str, str], err: _Refuse) -> str:
 
 
 def _chain(cells: dict[str, str], err: _Refuse) -> str:
-    chain = cells.get(h.CHAIN, "").strip()
+    chain = normalise_text(cells.get(h.CHAIN, ""))
+    if chain and not is_visible(chain):
+        chain = ""
     if len(chain) > LIMITS.chain:
         err(h.CHAIN, "too_long", limit=LIMITS.chain, length=len(chain))
     return chain

@@ -52,6 +52,19 @@ async def record_escalation_card(
         await uow.triage.set_escalation_card(report_id, chat_id, message_id)
 
 
+async def record_level_card(db: Database, report_id: int, level: int, message_id: int) -> None:
+    """The task force's card of `level` was posted."""
+    async with UnitOfWork(db) as uow:
+        await uow.ladder.set_card(report_id, level, message_id)
+
+
+async def record_assist_card(
+    db: Database, report_id: int, region_code: str, message_id: int
+) -> None:
+    async with UnitOfWork(db) as uow:
+        await uow.ladder.set_assist_card(report_id, region_code, message_id)
+
+
 async def report_by_card(db: Database, chat_id: int, message_id: int) -> int | None:
     async with UnitOfWork(db) as uow:
         return await uow.triage.by_card(chat_id, message_id)

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from liaisonbot.domain import deadlines
-from liaisonbot.domain.errors import BadArgument
+from liaisonbot.domain.errors import BadArgument, StaleState
+from liaisonbot.domain.ladder import first_level, level_up
+from liaisonbot.domain.models import Report
 from liaisonbot.domain.vocabulary import ReportState, Scope, Urgency
 from liaisonbot.domain.workflow import WORKING_STATES, Action
 from liaisonbot.services.triage.steps import (
@@ -22,6 +24,7 @@ from liaisonbot.services.triage.steps import (
 from liaisonbot.services.triage.terms import (
     DEFAULT_CONFIRM_TIMEOUT_DAYS,
     Change,
+    NoTaskForce,
     NotAssignee,
     Outcome,
     Satisfaction,
@@ -136,12 +139,43 @@ async def escalate(
     *,
     expected: ReportState | None,
     now: datetime,
+    seat: Seat = Seat.GROUP,
+    at_level: int | None = None,
 ) -> Change:
-    """上报 to the task-force group, with a reason."""
+    """上报, with a reason: from the liaison group to the most specific task force covering the
+    enterprise, from a task force to the next one up (docs/domain.md#escalation-ladder).
+    `at_level` is the level the presser saw; the item elsewhere by now is `StaleState`."""
     reason = clean(reason, "reason")
-    return await officer_move(
-        db, report_id, actor_id, Action.ESCALATE, expected=expected, now=now, note=reason
-    )
+    async with UnitOfWork(db) as uow:
+        report, enterprise = await load_as(uow, report_id, actor_id, seat)
+        level, current = await uow.ladder.current(report_id)
+        _check_level(report, level, seat, at_level)
+        forces = await uow.ladder.task_forces()
+        if current is None:
+            target = first_level(forces, enterprise)
+        else:
+            target = level_up(forces, enterprise, current.region_prefix)
+        if target is None:
+            raise NoTaskForce(number=report.id)
+        await uow.ladder.reach(report_id, level + 1, target.chat_id, target.region_prefix, now)
+        return await move(
+            uow,
+            report,
+            Action.ESCALATE,
+            actor_id,
+            expected,
+            now,
+            note=reason,
+            sets={"escalation_level": level + 1, "level_since": now},
+            details={"level": str(level + 1)},
+        )
+
+
+def _check_level(report: Report, level: int, seat: Seat, at_level: int | None) -> None:
+    """A task force acts on an item held at its level, the liaison group on one held there."""
+    held_by_group = level == 0
+    if (at_level is not None and at_level != level) or held_by_group != (seat is Seat.GROUP):
+        raise StaleState(number=report.id, state=report.state.value)
 
 
 async def send_back(
@@ -152,19 +186,29 @@ async def send_back(
     *,
     expected: ReportState | None,
     now: datetime,
+    at_level: int | None = None,
 ) -> Change:
-    """The task force sends an escalated item back down to the liaison group."""
+    """A task force sends an escalated item back down one level: to the task force below it
+    (still escalated), or from the first one to the liaison group (in progress again)."""
     reason = clean(reason, "reason")
-    return await officer_move(
-        db,
-        report_id,
-        actor_id,
-        Action.SEND_BACK,
-        expected=expected,
-        now=now,
-        seat=Seat.ESCALATION,
-        note=reason,
-    )
+    async with UnitOfWork(db) as uow:
+        report, _ = await load_as(uow, report_id, actor_id, Seat.ESCALATION)
+        level, _ = await uow.ladder.current(report_id)
+        if level == 0 and report.state is ReportState.ESCALATED:
+            level = 1  # escalated before the ladder: held by the one task force there was
+        _check_level(report, level, Seat.ESCALATION, at_level)
+        action = Action.SEND_DOWN if level > 1 else Action.SEND_BACK
+        return await move(
+            uow,
+            report,
+            action,
+            actor_id,
+            expected,
+            now,
+            note=reason,
+            sets={"escalation_level": level - 1, "level_since": now},
+            details={"level": str(level - 1)},
+        )
 
 
 def split_policies(text: str) -> tuple[str, str]:
@@ -262,7 +306,6 @@ async def merge(
             sets={"merged_into": target_id, "closed_at": now},
             details={"target": str(target_id)},
         )
-
 
 
 async def rate(

@@ -13,6 +13,7 @@ from liaisonbot.domain.errors import (
     ReportNotFound,
     StaleState,
 )
+from liaisonbot.domain.ladder import may_act_at_level
 from liaisonbot.domain.limits import clean_text
 from liaisonbot.domain.models import Enterprise, Report, ReportEvent
 from liaisonbot.domain.vocabulary import ReportState
@@ -30,10 +31,22 @@ async def load(uow: UnitOfWork, report_id: int) -> tuple[Report, Enterprise]:
     return report, enterprise
 
 
-async def authorize(uow: UnitOfWork, actor_id: int, enterprise: Enterprise, seat: Seat) -> None:
+async def authorize(
+    uow: UnitOfWork,
+    actor_id: int,
+    enterprise: Enterprise,
+    seat: Seat,
+    report_id: int | None = None,
+) -> None:
+    """The actor's roles cover the enterprise from `seat`; on a task force's card, also the
+    level the report is held at (docs/domain.md#escalation-ladder)."""
     grants = await uow.people.roles_of(actor_id)
     if not covers(grants, enterprise, *SEAT_ROLES[seat]):
         raise NotAllowed()
+    if seat is Seat.ESCALATION and report_id is not None:
+        _, level = await uow.ladder.current(report_id)
+        if level is not None and not may_act_at_level(grants, enterprise, level.region_prefix):
+            raise NotAllowed()
 
 
 async def load_as(
@@ -41,7 +54,7 @@ async def load_as(
 ) -> tuple[Report, Enterprise]:
     """The report and its enterprise, once the actor is known to work on it from `seat`."""
     report, enterprise = await load(uow, report_id)
-    await authorize(uow, actor_id, enterprise, seat)
+    await authorize(uow, actor_id, enterprise, seat, report.id)
     return report, enterprise
 
 

@@ -35,9 +35,17 @@ class NotAssignee(DomainError):
     sentence = "only the assignee may start work on report No. {number}; take it first"
 
 
+class NoTaskForce(DomainError):
+    """上报 with no task force (专班) above the level the report is at."""
+
+    code = "no_task_force"
+    sentence = "no task force above this level covers report No. {number}"
+
+
 class Seat(StrEnum):
     GROUP = "group"
     ESCALATION = "escalation"
+    ASSIST = "assist"  # the 协办 card in another region's liaison group
 
 
 class Satisfaction(StrEnum):
@@ -50,6 +58,7 @@ class Satisfaction(StrEnum):
 SEAT_ROLES: dict[Seat, tuple[Role, ...]] = {
     Seat.GROUP: (Role.OFFICER,),
     Seat.ESCALATION: (Role.OFFICIAL,),
+    Seat.ASSIST: (Role.OFFICER,),
 }
 
 # What the reporter is told about (DESIGN: every change that concerns them).
@@ -71,7 +80,19 @@ REPORTER_NOTICES = frozenset(
 # What the enterprise's own view of the timeline leaves out: internal steps entirely, and the
 # text of internal reasons.
 INTERNAL_STEPS = frozenset(
-    {Activity.NOTE, Activity.TAKE, Activity.ASSIGN, Activity.LINK, Activity.ACKNOWLEDGE}
+    {
+        Activity.NOTE,
+        Activity.TAKE,
+        Activity.ASSIGN,
+        Activity.LINK,
+        Activity.ACKNOWLEDGE,
+        Activity.UNITS,
+        Activity.ASSIST_REQUEST,
+        Activity.ASSIST_ACCEPT,
+        Activity.ASSIST_NOTE,
+        Activity.ASSIST_DONE,
+        Action.SEND_DOWN,
+    }
 )
 INTERNAL_TEXT = frozenset({Action.ESCALATE, Action.SEND_BACK, Activity.EXTEND})
 
