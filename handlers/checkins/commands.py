@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from html import escape
 
 from telegram import Update
@@ -26,6 +27,7 @@ from liaisonbot.domain.checkins import (
     Answer,
     InputRefused,
     ResumptionStatus,
+    RoundStatus,
     concerns,
     parse_counts,
     parse_date,
@@ -35,7 +37,6 @@ from liaisonbot.domain.vocabulary import Category, Role
 from liaisonbot.read import checkins as checkin_views
 from liaisonbot.read import groups as group_views
 from liaisonbot.read import reports as views
-from liaisonbot.read.checkins import RoundStatus
 from liaisonbot.services import checkins
 from liaisonbot.services import enterprises as enterprise_service
 
@@ -108,7 +109,7 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-def parse_on_behalf(words: list[str], d_today) -> tuple[Answer, bool]:  # type: ignore[no-untyped-def]
+def parse_on_behalf(words: list[str], d_today: date) -> tuple[Answer, bool]:
     """The status and values of `/checkin` after the enterprise; whether `确认` was given."""
     status: ResumptionStatus | None = None
     answer = Answer(ResumptionStatus.PARTIAL)

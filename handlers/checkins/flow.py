@@ -80,7 +80,7 @@ async def _prompt(message: Message, d: Deps, session: Session, lang: str) -> Non
         before = (
             (previous.registered, previous.on_duty) if previous and previous.registered else None
         )
-        markup = keyboards.counts(lang, before)  # type: ignore[arg-type]
+        markup = keyboards.counts(lang, before)
     elif step == "on_duty":
         markup = keyboards.on_duty(lang)
     elif step == "capacity":

@@ -45,7 +45,7 @@ class RoundResult:
     planned: list[str] = field(default_factory=list)
 
 
-def schedule(application: Application) -> None:  # type: ignore[type-arg]
+def schedule(application: Application) -> None:
     job_queue = application.job_queue
     if job_queue is None:
         log.warning("no JobQueue; check-in rounds are not sent")

@@ -96,8 +96,8 @@ async def _show_enterprise(
     message: Message, context: ContextTypes.DEFAULT_TYPE, viewer: Viewer, e: Enterprise, lang: str
 ) -> None:
     d = deps(context)
-    assert e.id is not None
     e = (await _with_checkin_status(d.db, [e], lang))[0]
+    assert e.id is not None
     detail = await enterprise_views.detail(d.db, e)
     card = render.enterprise_card(detail, lang, d.settings.zone, internal=_internal(viewer, e))
     history = checkin_render.history_lines(await checkin_views.history(d.db, e.id, 5), lang)
