@@ -12,6 +12,7 @@ BENCHES = (
     "bench_bombs",
     "bench_locks",
     "bench_crash",
+    "bench_checkins",
 )
 
 
