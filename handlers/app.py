@@ -40,7 +40,12 @@ from handlers.directory import enterprises, queue
 from handlers.directory import export as export_chat
 from handlers.directory import lists as list_upload
 from handlers.i18n import LANGUAGES, t
-from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
+from handlers.inbox import (
+    InboxRequest,
+    LiaisonApplication,
+    replay_unhandled,
+    schedule_pruning,
+)
 from handlers.people import groups, invite, my_reports, start
 from handlers.people import help as help_commands
 from handlers.rate_lanes import LaneRateLimiter
@@ -226,7 +231,7 @@ def add_handlers(application: Application) -> None:
 async def _post_init(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
     await deps.db.open()  # migrates; a no-op when the caller opened it already
-    await Inbox(deps.db).prune(deps.now())
+    schedule_pruning(application)
     await replay_unhandled(application)
     await register_commands(application)
     outbox_sender.schedule(application)  # what a stop left owed goes out while polling
