@@ -51,13 +51,13 @@ def region_words(code: str, lang: str) -> str:
 def person_ids_in(events: Iterable[tuple[str, str]]) -> set[int]:
     """The user ids that (action, note) pairs name (认领 and 指派 store the assignee's id)."""
     return {
-        int(note) for action, note in events if action in ("take", "assign") and is_ascii_digits(note)
+        int(note)
+        for action, note in events
+        if action in ("take", "assign") and is_ascii_digits(note)
     }
 
 
-def note_words(
-    action: str, note: str, lang: str, names: Mapping[int, str] | None = None
-) -> str:
+def note_words(action: str, note: str, lang: str, names: Mapping[int, str] | None = None) -> str:
     """An event's note in words in `lang` (plain text); `names` gives people's names by id."""
     if not note:
         return ""
@@ -68,7 +68,9 @@ def note_words(
 def _worded(action: str, note: str, lang: str, names: Mapping[int, str]) -> str | None:
     if action == "resolve" and (resolution := parse_resolution_note(note)) is not None:
         outcome, text, policies = resolution
-        words = t(lang, "show.resolution_note", outcome=outcome_words(outcome.value, lang), text=text)
+        words = t(
+            lang, "show.resolution_note", outcome=outcome_words(outcome.value, lang), text=text
+        )
         if policies:
             words += t(lang, "text.clause_sep") + t(lang, "card.policies", policies=policies)
         return words

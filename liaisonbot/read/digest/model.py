@@ -4,7 +4,7 @@ ledger (问题台账) agree by construction; tests recount them from the .xlsx."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -262,10 +262,11 @@ class Digest:
         return dict(sorted(counts.items(), key=lambda kv: (len(kv[0]), kv[0])))
 
 
-def progress_of(events: Iterable[tuple[str, str]]) -> str:
-    """进展: the note of the latest event that says something ((action, note) in order)."""
+def progress_of(events: Iterable[tuple[str, str]], names: Mapping[int, str] | None = None) -> str:
+    """进展: the note of the latest event that says something ((action, note) in order), in
+    words (`names`: the people a note names by id)."""
     last = ""
     for action, note in events:
         if note and action not in _NOT_PROGRESS:
-            last = note_in_words(action, note)
+            last = note_in_words(action, note, names)
     return last

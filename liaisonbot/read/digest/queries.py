@@ -33,7 +33,8 @@ from liaisonbot.read.digest.model import (
     progress_of,
 )
 from liaisonbot.read.digest.scope import DigestScope, Period
-from liaisonbot.read.people import person_label
+from liaisonbot.read.event_words import person_ids_in
+from liaisonbot.read.people import people_labels, person_label
 from liaisonbot.store import Database
 
 _PENDING = [s.value for s in PENDING_STATES]
@@ -222,7 +223,8 @@ async def progress_notes(db: Database, report_ids: list[int]) -> dict[int, str]:
     by_report: dict[int, list[tuple[str, str]]] = {}
     for r in rows:
         by_report.setdefault(r["report_id"], []).append((r["action"], r["note"]))
-    return {i: progress_of(ev) for i, ev in by_report.items()}
+    names = await people_labels(db, person_ids_in((r["action"], r["note"]) for r in rows))
+    return {i: progress_of(ev, names) for i, ev in by_report.items()}
 
 
 async def enterprise_status(
