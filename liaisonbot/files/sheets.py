@@ -39,6 +39,7 @@ class Share(float):
     def __str__(self) -> str:
         return f"{self:.0%}"
 
+
 CSV_DATETIME = "%Y-%m-%d %H:%M"
 
 # Column widths in Excel's character units, by header; others get DEFAULT_WIDTH.

@@ -230,6 +230,8 @@ class Digest:
     by_chain: dict[str, Tally]
     enterprise_status: EnterpriseStatus | None = None
     zone: ZoneInfo | None = None  # the zone `as_of` and the period are shown in
+    # `/digest`: the period is today so far, and these are the previous day's figures beside it
+    previous: Tally | None = None
 
     @property
     def empty(self) -> bool:
