@@ -33,6 +33,7 @@ from liaisonbot.files.ledger_summary import (
     DIGEST_SUMMARY_HEADERS,
     DIGEST_SUMMARY_SHEET,
     CategoryCounts,
+    write_definitions,
     write_digest_summary,
 )
 from liaisonbot.files.sheets import SHANGHAI, TableSink, local_time, zh_label
@@ -111,6 +112,7 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
         )
 
     write_digest_summary(sink, digest)
+    write_definitions(sink)
     return sink.bytes()
 
 

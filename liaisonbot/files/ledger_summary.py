@@ -9,6 +9,7 @@ from typing import Any
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.vocabulary import Category
 from liaisonbot.files.sheets import Share, TableSink, zh_label
+from liaisonbot.read.digest.definitions import FIGURE_DEFINITIONS
 from liaisonbot.read.digest.model import SATISFACTION_LEVELS, Digest, Tally
 
 DIGEST_SUMMARY_SHEET = "汇总"
@@ -71,6 +72,17 @@ def _tally_row(dimension: str, name: str, t: Tally) -> list[Any]:
         *(t.satisfaction[k] for k in SATISFACTION_LEVELS),
         _rate(t.satisfaction_rate),
     ]
+
+
+NOTES_SHEET = "说明"
+NOTES_HEADERS = ("指标", "口径")
+
+
+def write_definitions(sink: TableSink) -> None:
+    """The 说明 sheet: what each figure counts (liaisonbot.read.digest.definitions)."""
+    sink.table(NOTES_SHEET, NOTES_HEADERS)
+    for figure, definition in FIGURE_DEFINITIONS:
+        sink.row([figure, definition])
 
 
 def write_digest_summary(sink: TableSink, digest: Digest) -> None:
