@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from handlers import backup_job, private_text
+from handlers import backup_job, private_text, unknown
 from handlers.common import Deps, language, remember_user
 from handlers.digest import jobs as digest_jobs
 from handlers.digest import on_demand as digest_on_demand
@@ -39,7 +39,7 @@ from handlers.directory import export as export_chat
 from handlers.directory import lists as list_upload
 from handlers.i18n import LANGUAGES, t
 from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
-from handlers.people import groups, invite, my_reports, start
+from handlers.people import groups, invite, my_reports, start, whoami
 from handlers.people import help as help_commands
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
@@ -78,6 +78,7 @@ PRIVATE_COMMANDS = (
     "export",
     "assign",
     "lang",
+    "id",
     "help",
 )
 GROUP_COMMANDS = (
@@ -147,6 +148,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("start", start.start, filters=new_message & private),
             CommandHandler("help", help_commands.help_command, filters=new_message),
             CommandHandler("lang", help_commands.lang_command, filters=new_message),
+            CommandHandler(["id", "whoami"], whoami.whoami_command, filters=new_message),
             CommandHandler("invite", invite.invite, filters=new_message),
             CommandHandler("my", my_reports.my_reports, filters=new_message),
             CommandHandler("show", my_reports.show_report, filters=new_message),
@@ -192,6 +194,8 @@ def add_handlers(application: Application) -> None:
             CommandHandler("revoke", groups.revoke, filters=new_message),
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate),
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+            # any other command: a short answer pointing to /help
+            MessageHandler(new_message & filters.COMMAND, unknown.on_unknown_command),
             # the private chat: text answers a question of the bot or the report dialog
             MessageHandler(new_message & private & text, private_text.on_private_text),
             # a document: a list from an admin, else an attachment of the report dialog
