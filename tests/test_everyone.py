@@ -3,7 +3,12 @@ when added to a group."""
 
 from __future__ import annotations
 
+import time
+
+from telegram import Update
+
 from tests.conftest import Bot
+from tests.support.fake_telegram import BOT_ID
 from tests.support.world import CONTACT, GROUP_ID, OFFICER, STRANGER
 
 
@@ -49,3 +54,30 @@ async def test_group_answers_only_commands_addressed_to_the_bot(bot: Bot, world:
 async def test_stray_private_text_points_to_help(bot: Bot, world: object) -> None:
     await bot.say(STRANGER, "你好")
     assert "/help" in bot.request.last_text(STRANGER.id)
+
+
+def member_update(bot: Bot, chat_id: int, old: str, new: str) -> Update:
+    me = {"id": BOT_ID, "is_bot": True, "first_name": "LiaisonBot"}
+    data = {
+        "update_id": next(bot.updates.update_ids),
+        "my_chat_member": {
+            "chat": {"id": chat_id, "type": "supergroup", "title": "新的群"},
+            "from": OFFICER.as_dict(),
+            "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": me},
+            "new_chat_member": {"status": new, "user": me},
+        },
+    }
+    return Update.de_json(data, bot.app.bot)
+
+
+async def test_added_to_a_group_the_bot_introduces_itself(bot: Bot, world: object) -> None:
+    await bot.send(member_update(bot, -100777, "left", "member"))
+    text = bot.request.last_text(-100777)
+    assert "/bindgroup 地区代码" in text and "/bindgroup escalation" in text
+
+
+async def test_back_in_a_bound_group_the_bot_says_nothing(bot: Bot, world: object) -> None:
+    before = len(bot.request.texts(GROUP_ID))
+    await bot.send(member_update(bot, GROUP_ID, "left", "member"))
+    assert len(bot.request.texts(GROUP_ID)) == before
