@@ -76,6 +76,7 @@ PRIVATE_COMMANDS = (
     "enterprise",
     "chain",
     "export",
+    "queue",
     "assign",
     "lang",
     "id",
