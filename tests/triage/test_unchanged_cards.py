@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from handlers.triage.cards import refresh_cards
@@ -31,4 +32,4 @@ async def test_no_edit_repeats_the_previous_one(bot: Bot, triage_world: object) 
     await press(bot, OFFICER, report_id, "note", "accepted", message_id=card_id)
     await answer_prompt(bot, OFFICER, GROUP_ID, "已电话联系企业")
     edits = card_edits(bot)
-    assert all(a != b for a, b in zip(edits, edits[1:], strict=False)), edits
+    assert all(a != b for a, b in itertools.pairwise(edits)), edits

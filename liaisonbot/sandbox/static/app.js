@@ -383,9 +383,11 @@ async function renderLog() {
   const calls = await api("GET", "calls");
   const list = $("log-list");
   list.replaceChildren(...calls.slice(-80).reverse().map((c) => {
-    const li = el("li", c.ok ? "" : "err");
+    const warned = c.warnings && c.warnings.length;
+    const li = el("li", c.ok ? (warned ? "warn" : "") : "err");
     const target = c.params && c.params.chat_id !== undefined ? " → " + c.params.chat_id : "";
-    li.textContent = `#${c.seq} ${c.method}${target} ${c.status}${c.ok ? "" : " " + c.description}`;
+    const notes = warned ? " ⚠ " + c.warnings.join("; ") : "";
+    li.textContent = `#${c.seq} ${c.method}${target} ${c.status}${c.ok ? "" : " " + c.description}${notes}`;
     return li;
   }));
 }
