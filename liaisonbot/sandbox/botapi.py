@@ -1,8 +1,11 @@
 """Bot API methods: validation against the spec, faults, flood limits and the method bodies.
 
-Strictness beyond Telegram (on purpose, to catch bugs): unknown parameters are rejected,
-nested objects (reply_markup, reply_parameters, entities, ...) are checked field by field
-against the spec, a bare ``&`` in HTML is rejected, and message length counts UTF-16 units.
+By default the server accepts what Telegram accepts: unknown parameters and unknown fields of
+nested objects are ignored, each recorded as a warning in the call log. Strict (the world's
+`strict`, LIAISONBOT_SANDBOX_STRICT=1; the project's own tests), it goes beyond Telegram on
+purpose, to catch bugs: unknown parameters and fields are rejected and a bare ``&`` in HTML is
+rejected. Either way nested objects (reply_markup, reply_parameters, entities, ...) are checked
+field by field against the spec and message length counts UTF-16 units.
 """
 
 from __future__ import annotations
@@ -183,13 +186,12 @@ class BotApi:
                 continue
             problems = [self.spec.check_shape(t, value, name) for t in kinds]
             if unknown is not None:
-                for found in problems:
-                    errors = [p for p in found if UNKNOWN_FIELD not in p]
-                    if not errors:
-                        unknown.extend(f"field {p.split(':')[0]}" for p in found)
-                        break
-                else:
-                    problems = [[p for p in found if UNKNOWN_FIELD not in p] for found in problems]
+                known = [[p for p in found if UNKNOWN_FIELD not in p] for found in problems]
+                fitting = [i for i, errors in enumerate(known) if not errors]
+                if fitting:  # fits one type but for fields Telegram would ignore
+                    unknown.extend(f"field {p.split(':')[0]}" for p in problems[fitting[0]])
+                    continue
+                problems = known
             if all(problems):
                 best = min(problems, key=len)
                 raise bad_request(f"can't parse {name}: {best[0]}")
