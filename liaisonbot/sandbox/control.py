@@ -143,6 +143,7 @@ async def state(request: web.Request) -> web.Response:
             "bot": w.bot.api(),
             "privacy": w.privacy,
             "strict": w.strict,
+            "time_zone": w.time_zone,
             "strict_html": w.strict_html,
             "callback_answer_timeout": w.callback_answer_timeout,
             "rate_limits": w.limiter.limits.as_dict(),

@@ -115,12 +115,15 @@ async def sandbox_with_bot(
     lang: str = "zh",
     with_reports: bool = True,
     strict: bool | None = None,
+    time_zone: str | None = None,
 ) -> AsyncIterator[tuple[Sandbox, asyncio.subprocess.Process]]:
     """The scene seeded, the server running and the bot started against it. End-to-end stories
     start from the scene without its demo reports (`with_reports=False`) on a strict server
     (`strict=True`; None: LIAISONBOT_SANDBOX_STRICT decides)."""
     await seed(db_path, with_reports=with_reports)
-    async with running_sandbox(port=port, seed=scene.seed_world, strict=strict) as sandbox:
+    async with running_sandbox(
+        port=port, seed=scene.seed_world, strict=strict, time_zone=time_zone
+    ) as sandbox:
         process = await start_bot_process(sandbox, db_path, log_path=log_path, lang=lang)
         try:
             yield sandbox, process
@@ -187,7 +190,9 @@ async def _run(port: int, settings: Settings) -> None:
 
 async def _run_with(db_path: Path, port: int, settings: Settings) -> None:
     hide_secrets(secrets_of_token(DEFAULT_TOKEN))  # the sandbox's token, in its server's logs
-    async with sandbox_with_bot(db_path, _free_or_default(port), lang=settings.lang) as (sb, bot):
+    async with sandbox_with_bot(
+        db_path, _free_or_default(port), lang=settings.lang, time_zone=settings.tz
+    ) as (sb, bot):
         print(
             f"\nLiaisonBot sandbox is running: open {sb.base_url}/ in a browser.\n"
             f"  database: {db_path}    bot: @{sb.bot_username} (pid {bot.pid})\n\n"

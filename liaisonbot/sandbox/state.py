@@ -107,6 +107,7 @@ class SandboxWorld:
         rate_limits: RateLimits | None = None,
         strict: bool | None = None,
         strict_html: bool | None = None,
+        time_zone: str | None = None,
         callback_answer_timeout: float | None = 15.0,
     ) -> None:
         self.token = token
@@ -116,6 +117,8 @@ class SandboxWorld:
         # ignored as Telegram ignores them, each noted as a warning in the call log
         self.strict = strict_from_environment() if strict is None else strict
         self.strict_html = self.strict if strict_html is None else strict_html
+        # the page shows times in the bot's zone (LIAISONBOT_TZ), whatever the browser's
+        self.time_zone = time_zone or os.environ.get("LIAISONBOT_TZ") or "Asia/Shanghai"
         self.callback_answer_timeout = callback_answer_timeout
         self.limiter = RateLimiter(rate_limits)
         self.faults = Faults()

@@ -118,3 +118,12 @@ async def test_the_strict_switch_refuses_the_unknown(sb: Sandbox) -> None:
     async with SandboxClient(sb.base_url) as client:
         await client.configure(strict=False)
         assert (await call(sb, "sendMessage", chat_id=ZHANG, text="hi", colour="red"))["ok"]
+
+
+async def test_the_page_learns_the_bots_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIAISONBOT_TZ", "Europe/Berlin")
+    async with (
+        running_sandbox(token=TOKEN, bot_username=BOT_USERNAME, seed=SEED) as sb,
+        SandboxClient(sb.base_url) as client,
+    ):
+        assert (await client.state())["time_zone"] == "Europe/Berlin"
