@@ -15,8 +15,13 @@ from typing import Any
 from liaisonbot.sandbox.entities import EntityParseError, utf16_len
 
 RESERVED_V2 = set("_*[]()~`>#+-=|{}.!")
-TOGGLES_V2 = (("||", "spoiler"), ("__", "underline"), ("*", "bold"), ("_", "italic"))
-TOGGLES_V2 += (("~", "strikethrough"),)
+TOGGLES_V2: tuple[tuple[str, str], ...] = (
+    ("||", "spoiler"),
+    ("__", "underline"),
+    ("*", "bold"),
+    ("_", "italic"),
+    ("~", "strikethrough"),
+)
 TOGGLES_V1 = (("*", "bold"), ("_", "italic"))
 _USER_LINK = re.compile(r"tg://user\?id=(\d+)$")
 
