@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from handlers import backup_job, private_text
+from handlers import backup_job, private_text, unknown
 from handlers.checkins import commands as checkin_commands
 from handlers.checkins import flow as checkin_flow
 from handlers.checkins import rounds as checkin_rounds
@@ -46,7 +46,7 @@ from handlers.inbox import (
     replay_unhandled,
     schedule_pruning,
 )
-from handlers.people import groups, invite, my_reports, start
+from handlers.people import groups, invite, my_reports, start, whoami
 from handlers.people import help as help_commands
 from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
@@ -85,8 +85,10 @@ PRIVATE_COMMANDS = (
     "enterprise",
     "chain",
     "export",
+    "queue",
     "assign",
     "lang",
+    "id",
     "help",
     "checkin",
 )
@@ -140,9 +142,7 @@ def build_application(
         # (group_posts_per_minute), and the limiter keeps the replies to buttons within it.
         # Two lanes: rounds and digests (bulk) yield to replies (handlers/rate_lanes.py).
         group_rate = settings.group_posts_per_minute + 5
-        builder = builder.rate_limiter(
-            LaneRateLimiter(max_retries=3, group_per_minute=group_rate)
-        )
+        builder = builder.rate_limiter(LaneRateLimiter(max_retries=3, group_per_minute=group_rate))
     application = builder.build()
     application.bot_data["deps"] = deps or Deps(db=db, settings=settings)
     add_handlers(application)
@@ -163,6 +163,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("start", start.start, filters=new_message & private),
             CommandHandler("help", help_commands.help_command, filters=new_message),
             CommandHandler("lang", help_commands.lang_command, filters=new_message),
+            CommandHandler(["id", "whoami"], whoami.whoami_command, filters=new_message),
             CommandHandler("invite", invite.invite, filters=new_message),
             CommandHandler("my", my_reports.my_reports, filters=new_message),
             CommandHandler("show", my_reports.show_report, filters=new_message),
@@ -213,6 +214,8 @@ def add_handlers(application: Application) -> None:
             CommandHandler("revoke", groups.revoke, filters=new_message),
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate),
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+            # any other command: a short answer pointing to /help
+            MessageHandler(new_message & filters.COMMAND, unknown.on_unknown_command),
             # the private chat: text answers a question of the bot or the report dialog
             MessageHandler(new_message & private & text, private_text.on_private_text),
             # a document: a list from an admin, else an attachment of the report dialog
