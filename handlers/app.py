@@ -148,6 +148,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("help", help_commands.help_command, filters=new_message),
             CommandHandler("lang", help_commands.lang_command, filters=new_message),
             CommandHandler("invite", invite.invite, filters=new_message),
+            CallbackQueryHandler(invite.on_move_pressed, pattern=r"^im\|"),
             CommandHandler("my", my_reports.my_reports, filters=new_message),
             CommandHandler("show", my_reports.show_report, filters=new_message),
             # reporting: /report in one line or as the guided dialog (its buttons, /cancel)

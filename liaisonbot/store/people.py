@@ -117,24 +117,49 @@ class PeopleRepository(Repository):
         return [_group(r) for r in rows]
 
     async def add_invite(
-        self, token: str, enterprise_id: int, created_by: int, now: datetime, expires: datetime
+        self,
+        token: str,
+        enterprise_id: int,
+        created_by: int,
+        now: datetime,
+        expires: datetime,
+        for_user: int | None = None,
     ) -> None:
         await self._run(
-            "INSERT INTO invites (token, enterprise_id, created_by, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (token, enterprise_id, created_by, to_db(now), to_db(expires)),
+            "INSERT INTO invites (token, enterprise_id, created_by, created_at, expires_at,"
+            " for_user) VALUES (?, ?, ?, ?, ?, ?)",
+            (token, enterprise_id, created_by, to_db(now), to_db(expires), for_user),
         )
 
-    async def invite(self, token: str) -> tuple[int, datetime, int | None] | None:
-        """(enterprise id, expiry, used by) of an invite token."""
+    async def invite(self, token: str) -> tuple[int, datetime, int | None, int | None] | None:
+        """(enterprise id, expiry, used by, made for) of an invite token."""
         row = await self._one(
-            "SELECT enterprise_id, expires_at, used_by FROM invites WHERE token = ?", (token,)
+            "SELECT enterprise_id, expires_at, used_by, for_user FROM invites WHERE token = ?",
+            (token,),
         )
         if row is None:
             return None
         expires = from_db(row["expires_at"])
         assert expires is not None
-        return row["enterprise_id"], expires, row["used_by"]
+        return row["enterprise_id"], expires, row["used_by"], row["for_user"]
+
+    async def user_by_username(self, username: str) -> int | None:
+        """The user id of @username, if the bot has seen them (the latest seen wins)."""
+        row = await self._one(
+            "SELECT user_id FROM users WHERE username = ? COLLATE NOCASE"
+            " ORDER BY updated_at DESC LIMIT 1",
+            (username.lstrip("@"),),
+        )
+        return row["user_id"] if row else None
+
+    async def record_move(
+        self, user_id: int, from_id: int | None, to_id: int, token: str | None, now: datetime
+    ) -> None:
+        await self._run(
+            "INSERT INTO contact_moves (user_id, from_enterprise_id, to_enterprise_id,"
+            " invite_token, moved_at) VALUES (?, ?, ?, ?, ?)",
+            (user_id, from_id, to_id, token, to_db(now)),
+        )
 
     async def use_invite(self, token: str, user_id: int, now: datetime) -> bool:
         """Mark the invite used; False if someone used it first."""
