@@ -39,7 +39,7 @@ from handlers.directory import export as export_chat
 from handlers.directory import lists as list_upload
 from handlers.i18n import LANGUAGES, t
 from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
-from handlers.people import groups, invite, my_reports, start
+from handlers.people import group_kinds, groups, invite, my_reports, start
 from handlers.people import help as help_commands
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
@@ -192,6 +192,8 @@ def add_handlers(application: Application) -> None:
             CommandHandler("grant", groups.grant, filters=new_message),
             CommandHandler("revoke", groups.revoke, filters=new_message),
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate),
+            MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, group_kinds.on_members_joined),
+            CallbackQueryHandler(group_kinds.on_confirm_pressed, pattern=r"^gx\|"),
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             # the private chat: text answers a question of the bot or the report dialog
             MessageHandler(new_message & private & text, private_text.on_private_text),

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from liaisonbot.domain.access import can_invite
+from liaisonbot.domain.access import can_invite, is_admin
 from liaisonbot.domain.codes import validate_credit_code
 from liaisonbot.domain.errors import (
     InviteExpired,
@@ -148,3 +148,18 @@ async def remember_user(
 async def set_language(db: Database, user_id: int, language: str, now: datetime) -> None:
     async with UnitOfWork(db) as uow:
         await uow.people.set_language(user_id, language, now)
+
+
+async def hold_group_notes(db: Database, chat_id: int, contact_id: int, now: datetime) -> bool:
+    """A contact was seen in a staff group: internal notes stop going there. False when the
+    group is not a staff group or was held already (nobody is warned twice)."""
+    async with UnitOfWork(db) as uow:
+        return await uow.people.hold_notes(chat_id, contact_id, now)
+
+
+async def release_group_notes(db: Database, admin_id: int, chat_id: int) -> bool:
+    """An admin confirms the group is fine as it is; False if not an admin or not held."""
+    async with UnitOfWork(db) as uow:
+        if not is_admin(await uow.people.roles_of(admin_id)):
+            raise NotAllowed()
+        return await uow.people.release_notes(chat_id)

@@ -88,10 +88,10 @@ class PeopleRepository(Repository):
     async def bind_group(self, group: LiaisonGroup, bound_by: int | None, now: datetime) -> None:
         await self._run(
             "INSERT INTO liaison_groups (chat_id, title, region_prefix, chain, is_escalation,"
-            " active, bound_by, bound_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+            " active, bound_by, bound_at, kind) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title,"
             " region_prefix = excluded.region_prefix, chain = excluded.chain,"
-            " is_escalation = excluded.is_escalation, active = 1,"
+            " is_escalation = excluded.is_escalation, active = 1, kind = excluded.kind,"
             " bound_by = excluded.bound_by, bound_at = excluded.bound_at",
             (
                 group.chat_id,
@@ -101,6 +101,7 @@ class PeopleRepository(Repository):
                 int(group.is_escalation),
                 bound_by,
                 to_db(now),
+                group.kind,
             ),
         )
 
@@ -113,6 +114,7 @@ class PeopleRepository(Repository):
     async def liaison_groups(self) -> list[LiaisonGroup]:
         rows = await self._all(
             "SELECT * FROM liaison_groups WHERE active = 1 AND is_escalation = 0"
+            " AND kind = 'staff'"  # an open group never gets cards
         )
         return [_group(r) for r in rows]
 
@@ -169,6 +171,22 @@ class PeopleRepository(Repository):
         )
         return count == 1
 
+    async def hold_notes(self, chat_id: int, contact_id: int, now: datetime) -> bool:
+        count = await self._count(
+            "UPDATE liaison_groups SET notes_held_since = ?, notes_held_for = ?"
+            " WHERE chat_id = ? AND kind = 'staff' AND notes_held_since IS NULL",
+            (to_db(now), contact_id, chat_id),
+        )
+        return count == 1
+
+    async def release_notes(self, chat_id: int) -> bool:
+        count = await self._count(
+            "UPDATE liaison_groups SET notes_held_since = NULL, notes_held_for = NULL"
+            " WHERE chat_id = ? AND notes_held_since IS NOT NULL",
+            (chat_id,),
+        )
+        return count == 1
+
 
 def _group(row: aiosqlite.Row) -> LiaisonGroup:
     return LiaisonGroup(
@@ -177,4 +195,5 @@ def _group(row: aiosqlite.Row) -> LiaisonGroup:
         region_prefix=row["region_prefix"],
         chain=row["chain"],
         is_escalation=bool(row["is_escalation"]),
+        kind=row["kind"],
     )
