@@ -35,7 +35,9 @@ _PRESENT = {
 }
 
 
-async def contact_seen(bot: Bot, d: Deps, group: LiaisonGroup, contact_id: int) -> None:
+async def contact_seen(
+    bot: Bot, d: Deps, group: LiaisonGroup, contact_id: int, name: str = ""
+) -> None:
     """Hold internal notes in the group and warn its officers and the admins (once)."""
     if not await people.hold_group_notes(d.db, group.chat_id, contact_id, d.now()):
         return
@@ -45,7 +47,7 @@ async def contact_seen(bot: Bot, d: Deps, group: LiaisonGroup, contact_id: int) 
         lang,
         "group.contact_seen",
         group=escape(group.title or str(group.chat_id)),
-        who=escape(names.get(contact_id, str(contact_id))),
+        who=escape(name or names.get(contact_id, str(contact_id))),
     )
     admin_ids = set(await admins.admin_ids(d.db))
     officers = set(await group_views.officers_of(d.db, group)) - admin_ids
@@ -81,7 +83,7 @@ async def scan_group(bot: Bot, d: Deps, group: LiaisonGroup) -> None:
         except TelegramError:
             continue  # not in the group (or not visible): nothing to warn about
         if member.status in _PRESENT:
-            await contact_seen(bot, d, group, user_id)
+            await contact_seen(bot, d, group, user_id, member.user.full_name)
             return
 
 
@@ -95,7 +97,7 @@ async def on_members_joined(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     for member in message.new_chat_members:
         if await group_views.is_contact(d.db, member.id):
-            await contact_seen(context.bot, d, group, member.id)
+            await contact_seen(context.bot, d, group, member.id, member.full_name)
             return
 
 
