@@ -134,9 +134,7 @@ def build_application(
         # (group_posts_per_minute), and the limiter keeps the replies to buttons within it.
         # Two lanes: rounds and digests (bulk) yield to replies (handlers/rate_lanes.py).
         group_rate = settings.group_posts_per_minute + 5
-        builder = builder.rate_limiter(
-            LaneRateLimiter(max_retries=3, group_per_minute=group_rate)
-        )
+        builder = builder.rate_limiter(LaneRateLimiter(max_retries=3, group_per_minute=group_rate))
     application = builder.build()
     application.bot_data["deps"] = deps or Deps(db=db, settings=settings)
     add_handlers(application)
@@ -150,7 +148,12 @@ def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND
 
-    application.add_handler(TypeHandler(Update, remember_user), group=-1)
+    application.add_handler(TypeHandler(Update, remember_user), group=-2)
+    # an open group: only commands whose answers every member may see
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.GROUPS, group_kinds.guard_open_group),
+        group=-1,
+    )
     application.add_handlers(
         [
             # people: /start (deep links), /help, /lang, invitations, /my and /show

@@ -10,7 +10,7 @@ from html import escape
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from handlers.common import Deps, deps, language
 from handlers.i18n import t
@@ -147,3 +147,25 @@ async def show_in_open_group(update: Update, context: ContextTypes.DEFAULT_TYPE)
         )
     )
     return True
+
+
+OPEN_GROUP_COMMANDS = frozenset({"report", "show", "help", "start", "lang", "bindgroup"})
+
+
+async def guard_open_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In an open group, every member reads every answer: only the commands whose answers
+    anyone may see run there (/report's link, /show's one line, /help, /lang, an admin's
+    /bindgroup); /queue, /enterprise, /export, /my… are refused with the rule."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return
+    command = message.text.split()[0][1:].split("@")[0].lower()
+    if command in OPEN_GROUP_COMMANDS:
+        return
+    d = deps(context)
+    group = await group_views.group(d.db, message.chat.id)
+    if group is None or group.kind != "open":
+        return
+    lang = await language(context, update.effective_user)
+    await message.reply_text(t(lang, "group.open_command_refused"))
+    raise ApplicationHandlerStop

@@ -4,6 +4,7 @@ group → supergroup migration; the bot removed from a group or blocked by a use
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType, ParseMode
@@ -26,7 +27,12 @@ from liaisonbot.services import people, triage
 log = logging.getLogger(__name__)
 
 ESCALATION_WORDS = ("escalation", "专班", "上报")
-KIND_WORDS = {"staff": "staff", "内部": "staff", "open": "open", "开放": "open"}
+KIND_WORDS: dict[str, Literal["staff", "open"]] = {
+    "staff": "staff",
+    "内部": "staff",
+    "open": "open",
+    "开放": "open",
+}
 
 
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -89,7 +95,7 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(t(lang, "group.bind_in_group"))
         return
     args = list(context.args or [])
-    kind = "staff"
+    kind: Literal["staff", "open"] = "staff"
     if args and args[-1].lower() in KIND_WORDS:  # `/bindgroup … staff|open` (staff by default)
         kind = KIND_WORDS[args.pop().lower()]
     d = deps(context)

@@ -130,3 +130,15 @@ async def test_binding_a_staff_group_looks_for_the_scopes_contacts(bot: Bot, wor
     assert 1 <= len(lookups) <= 50
     assert await scalar(bot.db, "SELECT notes_held_for FROM liaison_groups") == CONTACT.id
     assert "企业联络人" in bot.request.last_text(ADMIN.id)
+
+
+async def test_internal_commands_are_refused_in_an_open_group(bot: Bot, world: object) -> None:
+    await _open_group(bot)
+    await _admin(bot)
+    for command in ("/queue", "/enterprise 闽江", "/export ledger", "/my", "/digest"):
+        await bot.say(OFFICER, command, chat_id=OPEN_ID)
+        assert "开放群" in bot.request.last_text(OPEN_ID)
+    assert (
+        await scalar(bot.db, "SELECT kind FROM liaison_groups WHERE chat_id = ?", (OPEN_ID,))
+        == "open"
+    )
