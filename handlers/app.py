@@ -47,6 +47,7 @@ from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting import outbox_sender
+from handlers.triage import assist
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
@@ -236,6 +237,7 @@ async def _post_init(application: Application) -> None:
     await register_commands(application)
     outbox_sender.schedule(application)  # what a stop left owed goes out while polling
     backup_job.schedule(application)
+    assist.schedule_owed(application)
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
     checkin_rounds.schedule(application)

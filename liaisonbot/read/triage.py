@@ -207,3 +207,13 @@ async def assist_by_card(db: Database, chat_id: int, message_id: int) -> tuple[i
         (chat_id, message_id),
     )
     return (row["report_id"], row["region_code"]) if row else None
+
+
+async def reports_owing_assist_cards(db: Database) -> list[int]:
+    """Reports with a 协办 request whose card was never posted (a stop right after the request,
+    or a scene seeded before the bot ran)."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT report_id FROM assist_requests"
+        " WHERE chat_id IS NOT NULL AND message_id IS NULL AND state != 'done' ORDER BY report_id"
+    )
+    return [int(row[0]) for row in rows]
