@@ -46,7 +46,7 @@ from handlers.inbox import (
     replay_unhandled,
     schedule_pruning,
 )
-from handlers.people import groups, invite, my_reports, start, whoami
+from handlers.people import group_kinds, groups, invite, my_reports, start, whoami
 from handlers.people import help as help_commands
 from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
@@ -156,7 +156,12 @@ def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND
 
-    application.add_handler(TypeHandler(Update, remember_user), group=-1)
+    application.add_handler(TypeHandler(Update, remember_user), group=-2)
+    # an open group: only commands whose answers every member may see
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.GROUPS, group_kinds.guard_open_group),
+        group=-1,
+    )
     application.add_handlers(
         [
             # people: /start (deep links), /help, /lang, invitations, /my and /show
@@ -165,6 +170,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("lang", help_commands.lang_command, filters=new_message),
             CommandHandler(["id", "whoami"], whoami.whoami_command, filters=new_message),
             CommandHandler("invite", invite.invite, filters=new_message),
+            CallbackQueryHandler(invite.on_move_pressed, pattern=r"^im\|"),
             CommandHandler("my", my_reports.my_reports, filters=new_message),
             CommandHandler("show", my_reports.show_report, filters=new_message),
             # reporting: /report in one line or as the guided dialog (its buttons, /cancel)
@@ -213,6 +219,8 @@ def add_handlers(application: Application) -> None:
             CommandHandler("grant", groups.grant, filters=new_message),
             CommandHandler("revoke", groups.revoke, filters=new_message),
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate),
+            MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, group_kinds.on_members_joined),
+            CallbackQueryHandler(group_kinds.on_confirm_pressed, pattern=r"^gx\|"),
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             # any other command: a short answer pointing to /help
             MessageHandler(new_message & filters.COMMAND, unknown.on_unknown_command),

@@ -21,6 +21,7 @@ from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.i18n import t, template
 from liaisonbot.logsafe import hide_secrets, secrets_of_token
+from liaisonbot.read.groups import open_reports_in
 from liaisonbot.services import people
 from liaisonbot.store import Database
 from liaisonbot.store.migrations import current_version, migrate
@@ -199,11 +200,19 @@ def cmd_group_bind(args: argparse.Namespace, settings: Settings) -> int:
         region_prefix=_region(args.region),
         chain=(args.chain or "").strip(),
         is_escalation=args.escalation,
+        kind=args.kind,
     )
+    if args.escalation and args.kind == "open":
+        raise CliError("an escalation group (task force) is a staff group; drop --kind open")
 
     async def work(db: Database) -> int:
+        if args.kind == "open" and (busy := await open_reports_in(db, group.chat_id)):
+            raise CliError(
+                f"chat {group.chat_id} holds the cards of {busy} unfinished report(s);"
+                " an open group never shows cards: bind another group for them first"
+            )
         await people.bind_group(db, group, utcnow())
-        kind = "escalation group" if group.is_escalation else "liaison group"
+        kind = "escalation group" if group.is_escalation else f"{args.kind} liaison group"
         print(
             f"chat {group.chat_id} bound as {kind}{_scope_text(group.region_prefix, group.chain)}"
         )
@@ -555,6 +564,12 @@ def build_parser() -> argparse.ArgumentParser:
     gbind.add_argument("--chain")
     gbind.add_argument("--title")
     gbind.add_argument("--escalation", action="store_true", help="the task-force group")
+    gbind.add_argument(
+        "--kind",
+        choices=("staff", "open"),
+        default="staff",
+        help="staff: officers only (cards, internal notes); open: enterprise contacts too",
+    )
     gbind.set_defaults(func=cmd_group_bind)
     return parser
 

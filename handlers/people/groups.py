@@ -4,6 +4,7 @@ group → supergroup migration; the bot removed from a group or blocked by a use
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType, ParseMode
@@ -11,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from handlers.common import deps, language
 from handlers.i18n import t
+from handlers.people.group_kinds import scan_group
 from handlers.refusals import code_refusal
 from handlers.triage.cards import task_force_name
 from liaisonbot.domain.access import is_admin
@@ -18,12 +20,19 @@ from liaisonbot.domain.codes import InvalidCode, region_name, validate_region_co
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.numbers import is_ascii_digits, parse_id
 from liaisonbot.domain.vocabulary import Role
+from liaisonbot.read import groups as group_views
 from liaisonbot.read import reports as views
 from liaisonbot.services import people, triage
 
 log = logging.getLogger(__name__)
 
 ESCALATION_WORDS = ("escalation", "专班", "上报")
+KIND_WORDS: dict[str, Literal["staff", "open"]] = {
+    "staff": "staff",
+    "内部": "staff",
+    "open": "open",
+    "开放": "open",
+}
 
 
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -66,10 +75,11 @@ def _binding_text(lang: str, group: LiaisonGroup) -> str:
 
 
 def _same_binding(a: LiaisonGroup, b: LiaisonGroup) -> bool:
-    return (a.is_escalation, a.region_prefix, a.chain) == (
+    return (a.is_escalation, a.region_prefix, a.chain, a.kind) == (
         b.is_escalation,
         b.region_prefix,
         b.chain,
+        b.kind,
     )
 
 
@@ -84,9 +94,15 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message.chat.type == ChatType.PRIVATE:
         await message.reply_text(t(lang, "group.bind_in_group"))
         return
-    args = context.args or []
+    args = list(context.args or [])
+    kind: Literal["staff", "open"] = "staff"
+    if args and args[-1].lower() in KIND_WORDS:  # `/bindgroup … staff|open` (staff by default)
+        kind = KIND_WORDS[args.pop().lower()]
     d = deps(context)
     title = message.chat.title or ""
+    if kind == "open" and args and args[0].lower() in ESCALATION_WORDS:
+        await message.reply_text(t(lang, "group.open_not_escalation"))
+        return
     if args and args[0].lower() in ESCALATION_WORDS and len(args) <= 2:
         # `/bindgroup escalation [REGION]`: the task force of a province, a city, or the nation
         try:
@@ -108,8 +124,11 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         chain = args[1] if len(args) > 1 else ""
         group = LiaisonGroup(
-            chat_id=message.chat.id, title=title, region_prefix=region, chain=chain
+            chat_id=message.chat.id, title=title, region_prefix=region, chain=chain, kind=kind
         )
+    if kind == "open" and (busy := await group_views.open_reports_in(d.db, message.chat.id)):
+        await message.reply_text(t(lang, "group.open_has_cards", count=busy))
+        return
     before = await views.group(d.db, message.chat.id)
     await people.bind_group(d.db, group, d.now(), by=message.from_user.id)  # type: ignore[union-attr]  # a command message always has a sender
     if before is not None and not _same_binding(before, group):
@@ -131,7 +150,8 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             region=_region_text(lang, group.region_prefix),
             chain=_chain_text(lang, group.chain),
         )
-    await message.reply_text(text)
+    await message.reply_text(text + t(lang, f"group.kind_{group.kind}"))
+    await scan_group(context.bot, d, group)
 
 
 async def _grant_args(

@@ -21,6 +21,7 @@ from handlers.reporting.dialog import REPORT_PAYLOAD, start_dialog
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.models import ReportContent
 from liaisonbot.domain.vocabulary import Category, Scope, Urgency
+from liaisonbot.read import groups as group_views
 from liaisonbot.services import intake
 
 # Words that may follow the category to set urgency or scope, in either language.
@@ -89,6 +90,10 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lang = await language(context, user)
     text = command_text(message)
     private = message.chat.type == ChatType.PRIVATE
+    if not private:  # an open group: everyone reads it, so reports are filed in private only
+        group = await group_views.group(deps(context).db, message.chat.id)
+        if group is not None and group.kind == "open":
+            text = ""
 
     if not text:
         if private:

@@ -24,6 +24,7 @@ from liaisonbot.domain import deadlines
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.models import Enterprise, Report
 from liaisonbot.domain.vocabulary import ReportState
+from liaisonbot.read import groups as group_views
 from liaisonbot.read import reports as views
 from liaisonbot.read.reports import TriageInfo
 from liaisonbot.services import triage
@@ -250,7 +251,8 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int, *, force: bool = Fals
     enterprise = await views.enterprise(d.db, report.enterprise_id)
     assert enterprise is not None
     lang = d.settings.lang
-    text = report_card(report, enterprise, lang, d.settings.zone, info, d.now())
+    full = report_card(report, enterprise, lang, d.settings.zone, info, d.now())
+    public = report_card(report, enterprise, lang, d.settings.zone, info, d.now(), internal=False)
     # Every level's card is edited; only the one of the level holding the item has buttons.
     places: list[tuple[int | None, int | None, str]] = [
         (report.group_chat_id, report.card_message_id, Seat.GROUP.value)
@@ -266,6 +268,8 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int, *, force: bool = Fals
         if chat_id is None or message_id is None:
             continue
         markup = triage_card(report.id, report.state.value, seat, lang)
+        # A group where a contact was seen gets the card without internal notes (until confirmed).
+        text = full if await group_views.internal_allowed(d.db, chat_id) else public
         if not force and card_memory.unchanged(d, chat_id, message_id, text, markup):
             continue  # Telegram would answer "message is not modified"
         try:
@@ -318,7 +322,15 @@ async def post_escalation(bot: Bot, d: Deps, change: Change) -> None:
         try:
             card = await bot.send_message(
                 chat_id,
-                report_card(report, enterprise, lang, d.settings.zone, info, d.now()),
+                report_card(
+                    report,
+                    enterprise,
+                    lang,
+                    d.settings.zone,
+                    info,
+                    d.now(),
+                    internal=await group_views.internal_allowed(d.db, chat_id),
+                ),
                 parse_mode=ParseMode.HTML,
                 reply_markup=triage_card(
                     report.id, report.state.value, Seat.ESCALATION.value, lang
