@@ -41,6 +41,10 @@ from handlers.i18n import LANGUAGES, t
 from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
 from handlers.people import groups, invite, my_reports, start
 from handlers.people import help as help_commands
+from handlers.policies import buttons as policy_buttons
+from handlers.policies import command as policy_command
+from handlers.policies import sender as policy_sender
+from handlers.policies import upload as policy_upload
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting import outbox_sender
@@ -79,6 +83,7 @@ PRIVATE_COMMANDS = (
     "assign",
     "lang",
     "help",
+    "policy",
 )
 GROUP_COMMANDS = (
     "report",
@@ -93,6 +98,7 @@ GROUP_COMMANDS = (
     "chain",
     "blockedby",
     "help",
+    "policy",
 )
 
 
@@ -194,12 +200,21 @@ def add_handlers(application: Application) -> None:
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             # the private chat: text answers a question of the bot or the report dialog
             MessageHandler(new_message & private & text, private_text.on_private_text),
-            # a document: a list from an admin, else an attachment of the report dialog
+            # a document: a policy library or a list from an admin, else an attachment
+            MessageHandler(
+                new_message & private & filters.Document.ALL & policy_upload.POLICY_FILE,
+                policy_upload.on_policy_document,
+            ),
             MessageHandler(new_message & private & filters.Document.ALL, list_upload.on_document),
             MessageHandler(
                 new_message & private & (filters.PHOTO | filters.Document.ALL),
                 report_dialog.on_file,
             ),
+            # support policies: /policy, the card's panel, offers and their steps, waves
+            CommandHandler("policy", policy_command.policy_command, filters=new_message),
+            CommandHandler("policyauto", policy_command.policyauto_command, filters=new_message),
+            CallbackQueryHandler(policy_upload.on_import_choice_pressed, pattern=r"^pl\|[ix]\|"),
+            CallbackQueryHandler(policy_buttons.on_policy_button_pressed, pattern=r"^pl\|"),
             # any other button (malformed, forged, from an older version): a short alert
             CallbackQueryHandler(on_unknown_button_pressed),
         ]
@@ -217,6 +232,7 @@ async def _post_init(application: Application) -> None:
     backup_job.schedule(application)
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
+    await policy_sender.on_startup(application)
 
 
 async def register_commands(application: Application) -> None:

@@ -214,8 +214,8 @@ class PolicyRepository(Repository):
             await self._count(
                 "UPDATE policy_offers SET claimed_by = ?, claimed_at = ? WHERE id = ?"
                 " AND sent_at IS NULL AND failed = ''"
-                " AND (claimed_by = '' OR claimed_at < ? OR claimed_by = ?)",
-                (holder, to_db(now), offer_id, to_db(stale), holder),
+                " AND (claimed_by = '' OR claimed_at < ?)",
+                (holder, to_db(now), offer_id, to_db(stale)),
             )
         )
 
