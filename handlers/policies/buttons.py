@@ -71,12 +71,19 @@ async def _panel(context: ContextTypes.DEFAULT_TYPE, report_id: int, lang: str):
             lines += checks_lines(found, lang)
         row = []
         if found is not None and offer is None:
-            row.append(button(t(lang, "policy.btn_send", title=short_title(v, 14)), "s", report_id, v.id))
+            row.append(
+                button(t(lang, "policy.btn_send", title=short_title(v, 14)), "s", report_id, v.id)
+            )
         row.append(
             button(
-                t(lang, "policy.btn_applied_on" if ticked else "policy.btn_applied_off",
-                  title=short_title(v, 14)),
-                "a", report_id, v.id,
+                t(
+                    lang,
+                    "policy.btn_applied_on" if ticked else "policy.btn_applied_off",
+                    title=short_title(v, 14),
+                ),
+                "a",
+                report_id,
+                v.id,
             )
         )
         keyboard.append(row)
@@ -172,18 +179,26 @@ async def on_stage_pressed(update, context, lang, args) -> None:
         stage = Stage(args[1])
     except ValueError:
         raise PolicyRefused("gone") from None
-    changed, row = await policies.record_step(d.db, int(args[0]), stage, query.from_user.id, d.now())
+    changed, row = await policies.record_step(
+        d.db, int(args[0]), stage, query.from_user.id, d.now()
+    )
     offer = dict(row)
     version = await policies.version(d.db, offer["version_id"])
     assert version is not None
     reached = _reached(offer)
     await query.answer(
-        t(lang, "policy.step_recorded", stage=reached.label(lang)) if changed and stage is not Stage.READ else None
+        t(lang, "policy.step_recorded", stage=reached.label(lang))
+        if changed and stage is not Stage.READ
+        else None
     )
-    text = policy_text(version, lang) + "\n\n" + t(lang, "policy.stage_now", stage=reached.label(lang))
+    text = (
+        policy_text(version, lang) + "\n\n" + t(lang, "policy.stage_now", stage=reached.label(lang))
+    )
     try:
         await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=_stage_keyboard(offer["id"], reached, lang),
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_stage_keyboard(offer["id"], reached, lang),
             disable_web_page_preview=True,
         )
     except BadRequest as exc:
@@ -191,7 +206,7 @@ async def on_stage_pressed(update, context, lang, args) -> None:
             raise
 
 
-# -- the library -------------------------------------------------------------------------------------
+# -- the library ---------------------------------------------------------------------------------
 
 
 async def on_details_pressed(update, context, lang, args) -> None:
@@ -203,11 +218,17 @@ async def on_details_pressed(update, context, lang, args) -> None:
     viewer = await views.viewer(d.db, query.from_user.id)
     officer = any(g.role in (Role.OFFICER, Role.ADMIN) for g in viewer.grants)
     markup = None
-    if officer and version.current and version.content.valid_on(local_day(d.now(), d.settings.zone)):
+    if (
+        officer
+        and version.current
+        and version.content.valid_on(local_day(d.now(), d.settings.zone))
+    ):
         markup = InlineKeyboardMarkup([[button(t(lang, "policy.btn_wave"), "w", version.id)]])
     await query.answer()
     await query.message.reply_text(
-        policy_text(version, lang), parse_mode=ParseMode.HTML, reply_markup=markup,
+        policy_text(version, lang),
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
         disable_web_page_preview=True,
     )
 
@@ -216,7 +237,9 @@ async def on_wave_pressed(update, context, lang, args) -> None:
     """Push this version to every listed enterprise of the officer's scope that it fits, once."""
     query = update.callback_query
     d = deps(context)
-    result = await policies.start_wave(d.db, int(args[0]), query.from_user.id, d.now(), d.settings.zone)
+    result = await policies.start_wave(
+        d.db, int(args[0]), query.from_user.id, d.now(), d.settings.zone
+    )
     await query.answer()
     await query.message.reply_text(
         t(lang, "policy.wave_started", offered=result.offered, fitting=result.fitting)

@@ -91,7 +91,8 @@ def policy_text(v: PolicyVersion, lang: str, found: Match | None = None) -> str:
             lang,
             "policy.benefit_line",
             benefit=c.benefit.label(lang),
-            categories="、".join(x.short_label(lang) for x in c.categories) or t(lang, "policy.any"),
+            categories="、".join(x.short_label(lang) for x in c.categories)
+            or t(lang, "policy.any"),
         )
     )
     if c.automatic:

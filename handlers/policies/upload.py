@@ -75,14 +75,27 @@ async def on_policy_document(update: Update, context: ContextTypes.DEFAULT_TYPE)
     result = await _run(d, name, content, apply=False)
     text = escape(result.render(lang))
     if not result.ok:
-        await message.reply_text(text + "\n\n" + t(lang, "policy.upload_fix"), parse_mode=ParseMode.HTML)
+        await message.reply_text(
+            text + "\n\n" + t(lang, "policy.upload_fix"), parse_mode=ParseMode.HTML
+        )
         return
     token = await uploads.save_upload(
-        d.db, user_id=user.id, chat_id=message.chat_id, file_name=name, content=content,
-        can_apply=True, can_apply_valid=False, now=d.now(),
+        d.db,
+        user_id=user.id,
+        chat_id=message.chat_id,
+        file_name=name,
+        content=content,
+        can_apply=True,
+        can_apply_valid=False,
+        now=d.now(),
     )
     keyboard = InlineKeyboardMarkup(
-        [[button(t(lang, "policy.btn_import"), "i", token), button(t(lang, "policy.btn_cancel"), "x", token)]]
+        [
+            [
+                button(t(lang, "policy.btn_import"), "i", token),
+                button(t(lang, "policy.btn_cancel"), "x", token),
+            ]
+        ]
     )
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
@@ -126,5 +139,7 @@ async def on_import_choice_pressed(update: Update, context: ContextTypes.DEFAULT
     except BaseException:
         await uploads.finish_upload(d.db, pending.token, "pending", d.now())
         raise
-    await uploads.finish_upload(d.db, pending.token, "applied" if result.applied else "failed", d.now())
+    await uploads.finish_upload(
+        d.db, pending.token, "applied" if result.applied else "failed", d.now()
+    )
     await query.edit_message_text(escape(result.render(lang)), parse_mode=ParseMode.HTML)

@@ -29,8 +29,9 @@ class _Labelled(StrEnum):
         needle = text.strip()
         for member in cls:
             zh, en = _LABELS[member.value]
-            if needle and (needle.upper() == member.value or needle in (zh, en) or
-                           needle.lower() == en.lower()):
+            if needle and (
+                needle.upper() == member.value or needle in (zh, en) or needle.lower() == en.lower()
+            ):
                 return member
         return None
 
@@ -228,8 +229,10 @@ def check_criteria(criteria: Criteria, enterprise: Enterprise) -> tuple[Check, .
         checks.append(
             Check(
                 "region",
-                verdict(bool(enterprise.region_code),
-                        enterprise.region_code.startswith(criteria.region_prefix)),
+                verdict(
+                    bool(enterprise.region_code),
+                    enterprise.region_code.startswith(criteria.region_prefix),
+                ),
                 criteria.region_prefix,
             )
         )
@@ -243,8 +246,11 @@ def check_criteria(criteria: Criteria, enterprise: Enterprise) -> tuple[Check, .
         )
     if criteria.tiers:
         checks.append(
-            Check("tier", verdict(True, enterprise.tier in criteria.tiers),
-                  _tier_words(criteria.tiers))
+            Check(
+                "tier",
+                verdict(True, enterprise.tier in criteria.tiers),
+                _tier_words(criteria.tiers),
+            )
         )
     if criteria.specialized is not None:
         checks.append(

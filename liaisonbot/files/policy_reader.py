@@ -8,8 +8,8 @@ size limits as enterprise lists apply before anything is parsed (files/archive_g
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,7 +124,9 @@ def _table_rows(lines: Iterator[list[Any]], limits: ImportLimits) -> Iterator[Ro
         if not any(str(v).strip() for v in record.values()):
             continue
         if max(len(str(v)) for v in record.values()) > limits.cell_chars:
-            raise PolicyFileError([Problem(number, "too_long", params={"limit": limits.cell_chars})])
+            raise PolicyFileError(
+                [Problem(number, "too_long", params={"limit": limits.cell_chars})]
+            )
         yield number, record
     if columns is None:
         names = "、".join(FIELDS[k][0] for k in REQUIRED)

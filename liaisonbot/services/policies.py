@@ -94,7 +94,11 @@ async def auto_send(db: Database) -> bool:
 
 
 async def match_filed_report(
-    uow: _UoW, report_id: int, enterprise: Enterprise, category: Category, day: date,
+    uow: _UoW,
+    report_id: int,
+    enterprise: Enterprise,
+    category: Category,
+    day: date,
     now: datetime,
 ) -> list[int]:
     """Record the policies that fit a report just filed (inside the filing's unit of work); with
@@ -212,8 +216,10 @@ async def start_wave(
             raise PolicyRefused("gone")
         if not v.content.valid_on(day):
             raise PolicyRefused("expired")
-        scope = "" if any(g.role is Role.ADMIN for g in grants) else ",".join(
-            sorted({g.region_prefix for g in grants})
+        scope = (
+            ""
+            if any(g.role is Role.ADMIN for g in grants)
+            else ",".join(sorted({g.region_prefix for g in grants}))
         )
         wave_id = await uow.policies.start_wave(version_id, actor_id, scope, now)
         assert wave_id is not None

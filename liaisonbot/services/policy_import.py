@@ -213,7 +213,9 @@ def check_rows(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[PolicyConte
             continue
         if content.key in seen:
             problems.append(
-                Problem(number, "duplicate", "key", {"value": content.key, "other": seen[content.key]})
+                Problem(
+                    number, "duplicate", "key", {"value": content.key, "other": seen[content.key]}
+                )
             )
             continue
         seen[content.key] = number

@@ -8,6 +8,7 @@ from typing import Any
 import aiosqlite
 
 from liaisonbot.clock import to_db
+from liaisonbot.domain.models import Enterprise
 from liaisonbot.domain.policies import (
     Benefit,
     Criteria,
@@ -16,7 +17,6 @@ from liaisonbot.domain.policies import (
     PolicyVersion,
     Stage,
 )
-from liaisonbot.domain.models import Enterprise
 from liaisonbot.domain.vocabulary import Category
 from liaisonbot.store.enterprises import enterprise_from_row
 from liaisonbot.store.rows import Repository
@@ -66,7 +66,9 @@ def version_from_row(row: aiosqlite.Row) -> PolicyVersion:
     )
 
 
-_SELECT = "SELECT v.*, p.key, p.current_id FROM policy_versions v JOIN policies p ON p.id = v.policy_id"
+_SELECT = (
+    "SELECT v.*, p.key, p.current_id FROM policy_versions v JOIN policies p ON p.id = v.policy_id"
+)
 
 
 class PolicyRepository(Repository):
@@ -245,8 +247,11 @@ class PolicyRepository(Repository):
 
     async def advance(self, offer_id: int, stage: Stage, now: datetime) -> bool:
         """Record a funnel step (and the earlier ones not yet recorded); False when it was."""
-        order = [s for s in _STAGE_COLUMN if list(_STAGE_COLUMN).index(s) <= list(
-            _STAGE_COLUMN).index(stage)]
+        order = [
+            s
+            for s in _STAGE_COLUMN
+            if list(_STAGE_COLUMN).index(s) <= list(_STAGE_COLUMN).index(stage)
+        ]
         column = _STAGE_COLUMN[stage]
         changed = await self._count(
             f"UPDATE policy_offers SET {column} = ? WHERE id = ? AND {column} IS NULL"

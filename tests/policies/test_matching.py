@@ -50,8 +50,11 @@ def test_dates_valid_that_day_only() -> None:
 def test_each_criterion_has_a_verdict() -> None:
     v = version(
         criteria=Criteria(
-            region_prefix="35", chains=("汽车",), tiers=(Tier.CORE_SUPPLIER,),
-            specialized=True, sizes=("小型",),
+            region_prefix="35",
+            chains=("汽车",),
+            tiers=(Tier.CORE_SUPPLIER,),
+            specialized=True,
+            sizes=("小型",),
         )
     )
     found = match(v, FIRM, Category.LAB, DAY)
@@ -81,5 +84,7 @@ def test_a_criterion_not_met_excludes() -> None:
 
 def test_all_met_before_unknowns() -> None:
     sure = version(title="乙", criteria=Criteria(region_prefix="35"))
-    unsure = PolicyVersion(2, 2, 1, PolicyContent(key="B", title="甲", criteria=Criteria(sizes=("小型",))))
+    unsure = PolicyVersion(
+        2, 2, 1, PolicyContent(key="B", title="甲", criteria=Criteria(sizes=("小型",)))
+    )
     assert [m.version.id for m in matches([unsure, sure], FIRM, None, DAY)] == [1, 2]
