@@ -36,7 +36,7 @@ async def send_offer(bot: Bot, d: Deps, row: object, *, bulk: bool = False) -> b
     if version is None or not contacts:
         await policies.mark_failed(d.db, offer["id"], "no contact")
         return False
-    kwargs = {"rate_limit_args": {"lane": "bulk"}} if bulk and _has_bulk_lane(bot) else {}
+    lane = {"lane": "bulk"} if bulk and _has_bulk_lane(bot) else None
     delivered = False
     for user_id in contacts:
         lang = await d.language_of(user_id)
@@ -52,7 +52,7 @@ async def send_offer(bot: Bot, d: Deps, row: object, *, bulk: bool = False) -> b
                 text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=offer_keyboard(offer["id"], lang),
-                **kwargs,
+                rate_limit_args=lane,
             )
             delivered = True
         except Forbidden as exc:
