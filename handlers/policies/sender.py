@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
 
 from handlers.common import Deps
 from handlers.i18n import t
@@ -28,7 +29,7 @@ def offer_keyboard(offer_id: int, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(t(lang, "policy.btn_open"), "o", offer_id, "read")]])
 
 
-async def send_offer(bot: Bot, d: Deps, row: object, *, bulk: bool = False) -> bool:
+async def send_offer(bot: ExtBot[Any], d: Deps, row: object, *, bulk: bool = False) -> bool:
     """Send one claimed offer to every reachable contact; True when at least one got it."""
     offer = dict(row)  # type: ignore[call-overload]
     version = await policies.version(d.db, offer["version_id"])
@@ -74,12 +75,12 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _has_bulk_lane(bot: Bot) -> bool:
+def _has_bulk_lane(bot: ExtBot[Any]) -> bool:
     limiter = getattr(bot, "rate_limiter", None)
     return bool(getattr(limiter, "LANES", None) or getattr(limiter, "lanes", None))
 
 
-async def send_pending(bot: Bot, d: Deps) -> int:
+async def send_pending(bot: ExtBot[Any], d: Deps) -> int:
     """Send every unsent offer (in batches); how many went."""
     sent = 0
     while True:
