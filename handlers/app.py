@@ -13,7 +13,6 @@ from telegram import (
 )
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -28,6 +27,9 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from handlers import backup_job, private_text
+from handlers.checkins import commands as checkin_commands
+from handlers.checkins import flow as checkin_flow
+from handlers.checkins import rounds as checkin_rounds
 from handlers.common import Deps, language, remember_user
 from handlers.digest import jobs as digest_jobs
 from handlers.digest import on_demand as digest_on_demand
@@ -45,6 +47,7 @@ from handlers.policies import buttons as policy_buttons
 from handlers.policies import command as policy_command
 from handlers.policies import sender as policy_sender
 from handlers.policies import upload as policy_upload
+from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting import outbox_sender
@@ -84,6 +87,7 @@ PRIVATE_COMMANDS = (
     "lang",
     "help",
     "policy",
+    "checkin",
 )
 GROUP_COMMANDS = (
     "report",
@@ -99,6 +103,9 @@ GROUP_COMMANDS = (
     "blockedby",
     "help",
     "policy",
+    "status",
+    "missing",
+    "checkin",
 )
 
 
@@ -131,8 +138,11 @@ def build_application(
     if rate_limit:
         # Telegram's ~20 a minute into one group: the outbox paces itself under it
         # (group_posts_per_minute), and the limiter keeps the replies to buttons within it.
+        # Two lanes: rounds and digests (bulk) yield to replies (handlers/rate_lanes.py).
         group_rate = settings.group_posts_per_minute + 5
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3, group_max_rate=group_rate))
+        builder = builder.rate_limiter(
+            LaneRateLimiter(max_retries=3, group_per_minute=group_rate)
+        )
     application = builder.build()
     application.bot_data["deps"] = deps or Deps(db=db, settings=settings)
     add_handlers(application)
@@ -187,6 +197,11 @@ def add_handlers(application: Application) -> None:
             CommandHandler("queue", queue.queue_command, filters=new_message),
             CommandHandler("export", export_chat.export_command, filters=new_message),
             CallbackQueryHandler(list_upload.on_list_import_choice_pressed, pattern=r"^lu\|"),
+            # check-ins: the contact's answers, the group's picture, answers on behalf
+            CallbackQueryHandler(checkin_flow.on_checkin_button_pressed, pattern=r"^ck\|"),
+            CommandHandler("status", checkin_commands.status_command, filters=new_message),
+            CommandHandler("missing", checkin_commands.missing_command, filters=new_message),
+            CommandHandler("checkin", checkin_commands.checkin_command, filters=new_message),
             # triage: card buttons; in groups, answers to the bot's questions and notes on cards
             CallbackQueryHandler(triage_buttons.on_triage_button_pressed, pattern=r"^t\|"),
             MessageHandler(
@@ -233,6 +248,7 @@ async def _post_init(application: Application) -> None:
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
     await policy_sender.on_startup(application)
+    checkin_rounds.schedule(application)
 
 
 async def register_commands(application: Application) -> None:

@@ -21,6 +21,7 @@ from liaisonbot.read.digest.model import (
     TIMEOUT,
     UNSATISFIED,
     Digest,
+    EnterpriseStatus,
     LedgerRow,
     Tally,
 )
@@ -221,7 +222,33 @@ def _head(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
                 rate=_rate(status.resumption_rate),
             ),
         ]
+        head += _checkin_lines(status, lang)
     return head
+
+
+def _checkin_lines(status: EnterpriseStatus, lang: str) -> list[str]:
+    """The check-in round's rates and the first suppliers of the 未复工达产名单."""
+    if status.round_date is None:
+        return []
+    lines = [
+        t(
+            lang,
+            "digest.checkin_rates",
+            day=status.round_date.isoformat(),
+            staff=_rate(status.staff_return_rate),
+            capacity=_rate(status.capacity_rate),
+            at=_rate(status.at_threshold),
+            reporting=_rate(status.reporting_rate),
+            missing=status.missing,
+        )
+    ]
+    if status.shortfall_total:
+        lines.append(t(lang, "digest.shortfall_head", count=status.shortfall_total))
+        lines += [
+            t(lang, "digest.shortfall_item", name=escape(name), leading=escape(leading) or "—")
+            for name, leading in status.not_resumed
+        ]
+    return lines
 
 
 def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:

@@ -1,7 +1,7 @@
 """Sending offers: each unsent `policy_offers` row claimed, sent to the enterprise's contacts,
 marked sent (services/policies.py says why this is once). A JobQueue job drains them every few
 seconds, and a wave or a chosen offer kicks it at once. Waves go in the rate limiter's bulk lane
-when it has one."""
+(handlers/rate_lanes.py), so they never hold up answers to people."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
+from handlers import rate_lanes
 from handlers.common import Deps
 from handlers.i18n import t
 from handlers.policies.render import button
@@ -37,7 +38,7 @@ async def send_offer(bot: ExtBot[Any], d: Deps, row: object, *, bulk: bool = Fal
     if version is None or not contacts:
         await policies.mark_failed(d.db, offer["id"], "no contact")
         return False
-    lane = {"lane": "bulk"} if bulk and _has_bulk_lane(bot) else None
+    lane = rate_lanes.bulk(bot).get("rate_limit_args") if bulk else None
     delivered = False
     for user_id in contacts:
         lang = await d.language_of(user_id)
@@ -73,11 +74,6 @@ def _escape(text: str) -> str:
     from html import escape
 
     return escape(text)
-
-
-def _has_bulk_lane(bot: ExtBot[Any]) -> bool:
-    limiter = getattr(bot, "rate_limiter", None)
-    return bool(getattr(limiter, "LANES", None) or getattr(limiter, "lanes", None))
 
 
 async def send_pending(bot: ExtBot[Any], d: Deps) -> int:

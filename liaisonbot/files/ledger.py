@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from liaisonbot.clock import from_db, utcnow
 from liaisonbot.domain.vocabulary import ReportState
+from liaisonbot.files.checkin_sheet import write_checkins
 from liaisonbot.files.filters import Where, day_bound, scope_filter
 from liaisonbot.files.ledger_columns import (
     EVENT_HEADERS,
@@ -151,6 +152,7 @@ async def export_ledger(
         sink.row(ledger_line(row))
     await _export_events(db, sink, where)
     counts.write(sink)
+    await write_checkins(db, sink, region=region, chain=chain, date_from=date_from, date_to=date_to)
     return sink.close()
 
 

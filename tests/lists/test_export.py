@@ -165,7 +165,7 @@ async def test_ledger(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "台账.xlsx"
     await export_ledger(db, out, now=datetime(2020, 3, 5, tzinfo=UTC))
     book = load_workbook(out)
-    assert book.sheetnames == ["问题台账", "办理记录", "分类汇总"]
+    assert book.sheetnames == ["问题台账", "办理记录", "分类汇总", "复工填报"]
     assert book["问题台账"].freeze_panes == "A2"
     rows = sheet_rows(out, "问题台账")
     assert rows[0] == LEDGER_HEADERS

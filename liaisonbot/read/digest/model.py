@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from liaisonbot.domain.deadlines import DeadlineFlags
@@ -215,6 +215,12 @@ class EnterpriseStatus:
     staff_return_rate: float | None
     capacity_rate: float | None
     not_resumed: tuple[tuple[str, str], ...] = ()  # (enterprise, reason)
+    # from check-ins (liaisonbot/read/checkins.py): the round shown and its reporting
+    round_date: date | None = None
+    reporting_rate: float | None = None
+    at_threshold: float | None = None
+    missing: int = 0
+    shortfall_total: int = 0
 
 
 @dataclass

@@ -229,9 +229,11 @@ async def progress_notes(db: Database, report_ids: list[int]) -> dict[int, str]:
 async def enterprise_status(
     db: Database, scope: DigestScope, period: Period
 ) -> EnterpriseStatus | None:
-    """Seam for the digest's part 1 (docs/domain.md#digest-figures: 复工率, 返岗率, 产能利用率
-    from check-ins): there are no check-ins yet, so there is nothing to report."""
-    return None
+    """The digest's part 1 (docs/domain.md#digest-figures: 复工率, 返岗率, 产能利用率 from
+    check-ins): the latest round up to the digest's day; None before the first round."""
+    from liaisonbot.read.checkins import digest_status
+
+    return await digest_status(db, scope.region_prefix, scope.chains, period.day)
 
 
 def region_key(region_code: str, scope: DigestScope) -> str:
