@@ -1,7 +1,7 @@
 """Sending offers: each unsent `policy_offers` row claimed, sent to the enterprise's contacts,
 marked sent (services/policies.py says why this is once). A JobQueue job drains them every few
-seconds, and a wave or a chosen offer kicks it at once. Waves go in the rate limiter's bulk lane
-(handlers/rate_lanes.py), so they never hold up answers to people."""
+seconds; a chosen offer is sent at once, a wave in a task of its own. Waves go in the rate
+limiter's bulk lane (handlers/rate_lanes.py), so they never hold up answers to people."""
 
 from __future__ import annotations
 
@@ -105,9 +105,3 @@ async def on_startup(application: Application) -> None:
             name=JOB_NAME,
             job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
         )
-
-
-def kick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send now rather than at the next tick."""
-    if context.job_queue is not None:
-        context.job_queue.run_once(_tick, when=0)
