@@ -35,6 +35,7 @@ from liaisonbot.files.ledger_summary import (
     CategoryCounts,
     write_digest_summary,
 )
+from liaisonbot.files.policy_ledger import write_policy_sheet
 from liaisonbot.files.sheets import SHANGHAI, TableSink, local_time, zh_label
 from liaisonbot.read.digest.model import DONE_STATES, Digest
 from liaisonbot.read.notes import note_in_words
@@ -107,6 +108,7 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
         )
 
     write_digest_summary(sink, digest)
+    write_policy_sheet(sink, digest.policies)
     return sink.bytes()
 
 

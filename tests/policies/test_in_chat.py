@@ -174,3 +174,24 @@ async def test_funnel_counts_match_a_direct_count_and_the_digest_shows_them(
     lines = "\n".join(policy_lines(figures, "zh"))
     assert "稳岗返还" in lines and "已兑现 1" in lines
     assert "未推送的匹配政策" in lines and "资金" not in lines.split("未推送")[0][-2:]
+
+
+async def test_the_digest_ledger_has_a_policy_sheet(bot: Bot, policy_world: object) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from liaisonbot.files.ledger import ledger_xlsx
+    from liaisonbot.read.digest.queries import build_digest
+    from liaisonbot.read.digest.scope import DigestScope, digest_period
+
+    await test_officer_sends_once_and_the_enterprise_walks_the_funnel(bot, policy_world)
+    zone = bot.app.bot_data["deps"].settings.zone
+    period = digest_period(NOW.astimezone(zone).date(), zone)
+    digest = await build_digest(bot.db, DigestScope("35"), period, now=NOW, zone=zone)
+    assert digest.policies is not None
+    book = load_workbook(BytesIO(await ledger_xlsx(bot.db, digest, zone)))
+    sheet = book["政策"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][:3] == ["支持方式", "地区", "本期推送(家)"]
+    assert any(r[0] == "稳岗返还" and r[-1] == 1 for r in rows[1:])
