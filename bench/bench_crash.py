@@ -33,6 +33,7 @@ from tests.support.bot_process import BotProcess
 from tests.support.crash import RoundResult, add_contacts, crash_round
 
 ROUNDS = 20
+THINK_SECONDS = 21.0
 
 
 def _count(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> int:
@@ -144,9 +145,16 @@ async def load(bot: BotProcess, client: SandboxClient, users: int, seconds: floa
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
 
+    rng = random.Random(284)
+
     async def contact(user: int) -> None:
+        """Files at random moments, about one report every 21 s (the issue's 284 reports from
+        200 contacts in 30 s), each timed until its acknowledgement."""
         n = 0
-        while time.monotonic() < deadline:
+        while True:
+            await asyncio.sleep(rng.expovariate(1 / THINK_SECONDS))
+            if time.monotonic() >= deadline:
+                return
             t0 = time.monotonic()
             sent = await client.send_text(user, None, f"/report LOG 负载{user}-{n}")
             try:

@@ -40,7 +40,12 @@ from handlers.directory import enterprises, queue
 from handlers.directory import export as export_chat
 from handlers.directory import lists as list_upload
 from handlers.i18n import LANGUAGES, t
-from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
+from handlers.inbox import (
+    InboxRequest,
+    LiaisonApplication,
+    replay_unhandled,
+    schedule_pruning,
+)
 from handlers.people import groups, invite, my_reports, start
 from handlers.people import help as help_commands
 from handlers.policies import buttons as policy_buttons
@@ -51,6 +56,7 @@ from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting import outbox_sender
+from handlers.triage import assist
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
@@ -240,11 +246,12 @@ def add_handlers(application: Application) -> None:
 async def _post_init(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
     await deps.db.open()  # migrates; a no-op when the caller opened it already
-    await Inbox(deps.db).prune(deps.now())
+    schedule_pruning(application)
     await replay_unhandled(application)
     await register_commands(application)
     outbox_sender.schedule(application)  # what a stop left owed goes out while polling
     backup_job.schedule(application)
+    assist.schedule_owed(application)
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
     await policy_sender.on_startup(application)

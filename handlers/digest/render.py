@@ -196,7 +196,8 @@ def render_digest(
 
 def _head(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
     """Day, scope and period; the enterprises' resumption when the digest has it."""
-    end = digest.period.end - timedelta(microseconds=1)
+    # a whole day ends at 23:59; today so far (`/digest`) at the moment it was made
+    end = digest.period.end - timedelta(microseconds=0 if digest.previous else 1)
     head = [
         t(lang, "digest.head", day=digest.period.day.isoformat()),
         t(
@@ -262,16 +263,7 @@ def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
     sat = total.satisfaction
     return [
         t(lang, "digest.section_problems"),
-        t(
-            lang,
-            "digest.flow",
-            new=total.new,
-            accepted=total.accepted,
-            resolved=total.resolved,
-            closed=total.closed,
-            reopened=total.reopened,
-            escalated=total.escalated,
-        ),
+        *_flow_lines(digest, lang, zone),
         t(lang, "digest.open", open=total.open, states=states or "—", as_of=as_of(digest, zone)),
         t(lang, "digest.awaiting", count=total.awaiting_confirmation),
         t(
@@ -299,6 +291,37 @@ def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
             unsatisfied=sat[UNSATISFIED],
             timeout=sat[TIMEOUT],
             rate=_rate(total.satisfaction_rate),
+        ),
+    ]
+
+
+def _flow(key: str, tally: Tally, lang: str, **extra: object) -> str:
+    return t(
+        lang,
+        key,
+        new=tally.new,
+        accepted=tally.accepted,
+        resolved=tally.resolved,
+        closed=tally.closed,
+        reopened=tally.reopened,
+        escalated=tally.escalated,
+        **extra,
+    )
+
+
+def _flow_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
+    """The period's flow; for `/digest`, today so far and the previous day's beside it."""
+    if digest.previous is None:
+        return [_flow("digest.flow", digest.total, lang)]
+    before = digest.previous
+    return [
+        _flow("digest.flow_today", digest.total, lang, as_of=as_of(digest, zone)),
+        _flow(
+            "digest.flow_yesterday",
+            before,
+            lang,
+            rate=_rate(before.done_rate),
+            satisfaction=_rate(before.satisfaction_rate),
         ),
     ]
 

@@ -21,6 +21,7 @@ from handlers.directory import render
 from handlers.i18n import t
 from handlers.refusals import domain_refusal
 from handlers.rendering import fit
+from handlers.triage.changes import after_change
 from liaisonbot.domain.access import can_view_enterprise, covers, is_admin
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.errors import DomainError
@@ -317,6 +318,8 @@ async def blockedby_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if done.blocked_by is None:
         await message.reply_text(t(lang, "blockedby.cleared", number=done.report_id))
         return
+    if done.assist is not None:  # held up in another region: its liaison group is asked to help
+        await after_change(context.bot, d, done.assist)
     await message.reply_text(
         t(
             lang,

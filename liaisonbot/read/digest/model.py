@@ -4,7 +4,7 @@ ledger (问题台账) agree by construction; tests recount them from the .xlsx."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -238,6 +238,8 @@ class Digest:
     enterprise_status: EnterpriseStatus | None = None
     zone: ZoneInfo | None = None  # the zone `as_of` and the period are shown in
     policies: PolicyFigures | None = None  # support policies: offered, applied, the funnel
+    # `/digest`: the period is today so far, and these are the previous day's figures beside it
+    previous: Tally | None = None
 
     @property
     def empty(self) -> bool:
@@ -270,10 +272,11 @@ class Digest:
         return dict(sorted(counts.items(), key=lambda kv: (len(kv[0]), kv[0])))
 
 
-def progress_of(events: Iterable[tuple[str, str]]) -> str:
-    """进展: the note of the latest event that says something ((action, note) in order)."""
+def progress_of(events: Iterable[tuple[str, str]], names: Mapping[int, str] | None = None) -> str:
+    """进展: the note of the latest event that says something ((action, note) in order), in
+    words (`names`: the people a note names by id)."""
     last = ""
     for action, note in events:
         if note and action not in _NOT_PROGRESS:
-            last = note_in_words(action, note)
+            last = note_in_words(action, note, names)
     return last
