@@ -48,6 +48,10 @@ from handlers.inbox import (
 )
 from handlers.people import group_kinds, groups, invite, my_reports, start, whoami
 from handlers.people import help as help_commands
+from handlers.policies import buttons as policy_buttons
+from handlers.policies import command as policy_command
+from handlers.policies import sender as policy_sender
+from handlers.policies import upload as policy_upload
 from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
@@ -90,6 +94,7 @@ PRIVATE_COMMANDS = (
     "lang",
     "id",
     "help",
+    "policy",
     "checkin",
 )
 GROUP_COMMANDS = (
@@ -105,6 +110,7 @@ GROUP_COMMANDS = (
     "chain",
     "blockedby",
     "help",
+    "policy",
     "status",
     "missing",
     "checkin",
@@ -222,18 +228,27 @@ def add_handlers(application: Application) -> None:
             MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, group_kinds.on_members_joined),
             CallbackQueryHandler(group_kinds.on_confirm_pressed, pattern=r"^gx\|"),
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
-            # any other command: a short answer pointing to /help
-            MessageHandler(new_message & filters.COMMAND, unknown.on_unknown_command),
             # the private chat: text answers a question of the bot or the report dialog
             MessageHandler(new_message & private & text, private_text.on_private_text),
-            # a document: a list from an admin, else an attachment of the report dialog
+            # a document: a policy library or a list from an admin, else an attachment
+            MessageHandler(
+                new_message & private & filters.Document.ALL & policy_upload.POLICY_FILE,
+                policy_upload.on_policy_document,
+            ),
             MessageHandler(new_message & private & filters.Document.ALL, list_upload.on_document),
             MessageHandler(
                 new_message & private & (filters.PHOTO | filters.Document.ALL),
                 report_dialog.on_file,
             ),
+            # support policies: /policy, the card's panel, offers and their steps, waves
+            CommandHandler("policy", policy_command.policy_command, filters=new_message),
+            CommandHandler("policyauto", policy_command.policyauto_command, filters=new_message),
+            CallbackQueryHandler(policy_upload.on_import_choice_pressed, pattern=r"^pl\|[ix]\|"),
+            CallbackQueryHandler(policy_buttons.on_policy_button_pressed, pattern=r"^pl\|"),
             # any other button (malformed, forged, from an older version): a short alert
             CallbackQueryHandler(on_unknown_button_pressed),
+            # last of all: any other command, a short answer pointing to /help
+            MessageHandler(new_message & filters.COMMAND, unknown.on_unknown_command),
         ]
     )
     application.add_error_handler(_on_error)
@@ -250,6 +265,7 @@ async def _post_init(application: Application) -> None:
     assist.schedule_owed(application)
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
+    await policy_sender.on_startup(application)
     checkin_rounds.schedule(application)
 
 

@@ -238,8 +238,44 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_db(settings, work))
 
 
+def cmd_import_policies(args: argparse.Namespace, settings: Settings) -> int:
+    from liaisonbot.services.policy_import import import_policies
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+
+    async def work(db: Database) -> int:
+        result = await import_policies(
+            db, path, now=utcnow(), apply=not args.dry_run, limits=settings.import_limits
+        )
+        print(result.render(settings.lang))
+        return 0 if result.ok else 1
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def cmd_export_policies(args: argparse.Namespace, settings: Settings) -> int:
+    from liaisonbot.files.policy_writer import EXPORT_SUFFIXES, write_policies
+    from liaisonbot.services import policies
+
+    path = Path(args.file)
+    if path.suffix.lower() not in EXPORT_SUFFIXES:
+        raise CliError("the policy file must end in .xlsx, .csv or .yaml")
+
+    async def work(db: Database) -> int:
+        write_policies(path, await policies.library(db), settings.lang)
+        print(f"wrote {path}")
+        return 0
+
+    return asyncio.run(_with_db(settings, work))
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from liaisonbot import files as export
+
+    if args.what == "policies":
+        return cmd_export_policies(args, settings)
 
     path = Path(args.file)
     if path.suffix.lower() not in (".xlsx", ".csv"):
@@ -482,9 +518,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp_ent.add_argument("file")
     imp_ent.add_argument("--skip-invalid", action="store_true", help="import the valid rows")
     imp_ent.set_defaults(func=cmd_import)
+    imp_pol = imp_sub.add_parser(
+        "policies", help="policy library (.xlsx, .csv or .yaml; liaisonbot/data/ has a starter)"
+    )
+    imp_pol.add_argument("file")
+    imp_pol.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    imp_pol.set_defaults(func=cmd_import_policies)
 
     exp = sub.add_parser("export", help="write the ledger or the enterprise list")
-    exp.add_argument("what", choices=["ledger", "enterprises", "checkins"])
+    exp.add_argument("what", choices=["ledger", "enterprises", "checkins", "policies"])
     exp.add_argument("file")
     exp.add_argument("--region")
     exp.add_argument("--chain")

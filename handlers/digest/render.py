@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from handlers.i18n import t
 from handlers.triage.cards import task_force_name
 from liaisonbot.domain.codes import region_name
+from liaisonbot.domain.policies import STAGES
 from liaisonbot.domain.vocabulary import Category, ReportState, Urgency
 from liaisonbot.files.ledger import warning_key
 from liaisonbot.read.digest.model import (
@@ -25,6 +26,7 @@ from liaisonbot.read.digest.model import (
     Tally,
 )
 from liaisonbot.read.digest.scope import DigestScope
+from liaisonbot.read.policies import PolicyFigures
 
 MESSAGE_LIMIT = 4096
 SLICES_SHOWN = 5  # lines per breakdown (category, region, chain)
@@ -183,7 +185,7 @@ def render_digest(
         *_problem_lines(digest, lang, zone),
         *_ladder_lines(digest, lang),
     ]
-    breakdown = _breakdown(digest, lang)
+    breakdown = _breakdown(digest, lang) + policy_lines(digest.policies, lang)
     items = digest.key_items
     key_head = ["", t(lang, "digest.section_key", count=len(items), as_of=as_of(digest, zone))]
     text = "\n".join([*head, *breakdown, *key_head])
@@ -369,6 +371,49 @@ def _breakdown(digest: Digest, lang: str) -> list[str]:
         slices = _slices(kind, tallies, lang)
         if slices:
             lines += ["", t(lang, key), *slices]
+    return lines
+
+
+POLICY_LINES = 5  # each list of the policy section shows at most this many
+
+
+def policy_lines(figures: PolicyFigures | None, lang: str) -> list[str]:
+    """Support policies: offered and applied by kind and region, the funnel, policies about to
+    expire, and open reports whose matched policy was never offered."""
+    if figures is None or figures.empty:
+        return []
+    lines = ["", t(lang, "digest.policy_section")]
+    kinds = sorted(figures.by_kind.items(), key=lambda kv: (-kv[1].funnel[0], kv[0][1]))
+    for (benefit, region), counts in kinds[:POLICY_LINES]:
+        lines.append(
+            t(
+                lang,
+                "digest.policy_kind",
+                kind=benefit.label(lang),
+                region=_slice_name("region", region, lang),
+                offered=counts.offered,
+                applied=counts.applied,
+                funnel=" → ".join(
+                    f"{s.label(lang)} {n}" for s, n in zip(STAGES, counts.funnel, strict=True)
+                ),
+            )
+        )
+    for title, until in figures.expiring[:POLICY_LINES]:
+        lines.append(
+            t(lang, "digest.policy_expiring", title=escape(title), until=until.isoformat())
+        )
+    if figures.unoffered:
+        lines.append(t(lang, "digest.policy_unoffered_head", count=len(figures.unoffered)))
+        for name, report_id, title in figures.unoffered[:POLICY_LINES]:
+            lines.append(
+                t(
+                    lang,
+                    "digest.policy_unoffered",
+                    enterprise=escape(name),
+                    number=report_id,
+                    title=escape(title),
+                )
+            )
     return lines
 
 

@@ -73,13 +73,20 @@ def _button(
     )
 
 
+# States whose group card has the 政策 button (the matched policies: send, tick as applied).
+POLICY_STATES = frozenset({"submitted", "accepted", "in_progress", "need_info", "escalated"})
+
+
 def triage_card(report_id: int, state: str, seat: str, lang: str) -> InlineKeyboardMarkup | None:
     card_rows = CARD_VERBS.get((seat, state))
     if not card_rows:
         return None
-    return InlineKeyboardMarkup(
-        [[_button(lang, report_id, verb, state) for verb in row] for row in card_rows]
-    )
+    keyboard = [[_button(lang, report_id, verb, state) for verb in row] for row in card_rows]
+    if seat == "group" and state in POLICY_STATES:
+        keyboard.append(
+            [InlineKeyboardButton(t(lang, "policy.btn_card"), callback_data=f"pl|r|{report_id}")]
+        )
+    return InlineKeyboardMarkup(keyboard)
 
 
 def assist_card(

@@ -24,6 +24,7 @@ from liaisonbot.domain.errors import BadArgument, DomainError, IllegalTransition
 from liaisonbot.domain.limits import TextRejected
 from liaisonbot.domain.numbers import parse_id, parse_number
 from liaisonbot.read import reports as views
+from liaisonbot.services import policies as policy_service
 from liaisonbot.services import triage
 from liaisonbot.services.triage import Change, Outcome, Satisfaction, Seat
 
@@ -174,6 +175,7 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
         return await triage.assist_note(d.db, rid, argument, user_id, text, now=now)
     if action == "resolve":
         body, policies = triage.split_policies(text)
+        policies = _with_ticked(policies, await policy_service.applied_titles(d.db, rid))
         return await triage.resolve(
             d.db,
             rid,
@@ -219,6 +221,13 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
     if action == "reopen":
         return await triage.rate(d.db, rid, user_id, Satisfaction.UNSATISFIED, now=now, reason=text)
     raise BadArgument(value=action)
+
+
+def _with_ticked(typed: str, ticked: list[str]) -> str:
+    """The policies typed after 政策： and those ticked on the card's policy panel, once each."""
+    names = [p for p in typed.split("；") if p] if typed else []
+    names += [title for title in ticked if title not in names]
+    return "；".join(names)
 
 
 def _number(text: str) -> int:

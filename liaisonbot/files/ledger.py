@@ -37,6 +37,7 @@ from liaisonbot.files.ledger_summary import (
     write_definitions,
     write_digest_summary,
 )
+from liaisonbot.files.policy_ledger import write_policy_sheet
 from liaisonbot.files.sheets import SHANGHAI, TableSink, local_time, zh_label
 from liaisonbot.read.digest.model import DONE_STATES, Digest
 from liaisonbot.read.event_words import person_ids_in
@@ -113,6 +114,7 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
         )
 
     write_digest_summary(sink, digest)
+    write_policy_sheet(sink, digest.policies)
     write_definitions(sink)
     return sink.bytes()
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.models import LiaisonGroup, ReportContent, ReportEvent
 from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.domain.workflow import Action
+from liaisonbot.services import policies
 from liaisonbot.store import Database, UnitOfWork
 from liaisonbot.store.outbox import Owed
 
 HANDLER_GRACE = timedelta(seconds=15)
+POLICY_ZONE = ZoneInfo("Asia/Shanghai")  # a policy's dates are days in China
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ async def submit_report(
                 from_state=None,
                 to_state=ReportState.SUBMITTED,
             )
+        )
+        await policies.match_filed_report(
+            uow, report_id, enterprise, content.category, now.astimezone(POLICY_ZONE).date(), now
         )
         # What the report is owed, in the same transaction: the reporter's acknowledgement and
         # the group's card (one message when the report was filed in that group: the card is

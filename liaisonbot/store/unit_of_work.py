@@ -14,6 +14,7 @@ from liaisonbot.store.enterprises import EnterpriseRepository
 from liaisonbot.store.ladder import LadderRepository
 from liaisonbot.store.outbox import OutboxRepository
 from liaisonbot.store.people import PeopleRepository
+from liaisonbot.store.policies import PolicyRepository
 from liaisonbot.store.reports import ReportRepository, TriageRepository
 from liaisonbot.store.subscriptions import SubscriptionRepository
 
@@ -30,6 +31,7 @@ class UnitOfWork:
     deliveries: DeliveryRepository
     ladder: LadderRepository
     outbox: OutboxRepository
+    policies: PolicyRepository
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.deliveries = DeliveryRepository(conn)
         self.ladder = LadderRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.policies = PolicyRepository(conn)
         return self
 
     async def __aexit__(

@@ -13,6 +13,7 @@ from liaisonbot.domain.deadlines import DeadlineFlags
 from liaisonbot.domain.vocabulary import ReportState, Urgency
 from liaisonbot.read.digest.scope import DigestScope, Period
 from liaisonbot.read.notes import note_in_words
+from liaisonbot.read.policies import PolicyFigures
 
 # Still being worked on (the export's "open"); resolved items wait on the enterprise's 回访.
 WORKING_STATES: tuple[ReportState, ...] = (
@@ -236,6 +237,7 @@ class Digest:
     by_chain: dict[str, Tally]
     enterprise_status: EnterpriseStatus | None = None
     zone: ZoneInfo | None = None  # the zone `as_of` and the period are shown in
+    policies: PolicyFigures | None = None  # support policies: offered, applied, the funnel
     # `/digest`: the period is today so far, and these are the previous day's figures beside it
     previous: Tally | None = None
 

@@ -36,6 +36,7 @@ from liaisonbot.read.digest.model import (
 from liaisonbot.read.digest.scope import DigestScope, Period
 from liaisonbot.read.event_words import person_ids_in
 from liaisonbot.read.people import people_labels, person_label
+from liaisonbot.read.policies import policy_figures
 from liaisonbot.store import Database
 
 _PENDING = [s.value for s in PENDING_STATES]
@@ -367,4 +368,7 @@ async def build_digest(
         by_chain=by_chain,
         enterprise_status=await enterprise_status(db, scope, period),
         zone=zone,
+        policies=await policy_figures(
+            db, scope.region_prefix, scope.chains, period.start, period.end, now, zone
+        ),
     )
