@@ -16,7 +16,7 @@ from handlers.rendering import action_label, fit, label, local_time
 from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
 from liaisonbot.domain.models import Attachment, Enterprise, Report, ReportEvent
-from liaisonbot.domain.numbers import is_ascii_digits, parse_id
+from liaisonbot.domain.numbers import is_ascii_digits, parse_id, parse_report_number
 from liaisonbot.domain.vocabulary import Category, Scope, Urgency
 from liaisonbot.read import enterprises as enterprise_views
 from liaisonbot.read import reports as views
@@ -53,8 +53,7 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert message is not None and user is not None
     lang = await language(context, user)
     d = deps(context)
-    arg = context.args[0].lstrip("#") if context.args else ""
-    number = parse_id(arg)
+    number = parse_report_number(" ".join(context.args or ()))
     if number is None:
         await message.reply_text(t(lang, "show.usage"))
         return

@@ -68,6 +68,7 @@ STATE_CODES: dict[ReportState, str] = {
     ReportState.CLOSED: "clo",
     ReportState.REJECTED: "rej",
     ReportState.MERGED: "mer",
+    ReportState.WITHDRAWN: "wdr",
 }
 _CODE_STATES = {code: state for state, code in STATE_CODES.items()}
 _VERBS = frozenset(Verb)

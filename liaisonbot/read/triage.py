@@ -38,6 +38,9 @@ class TriageInfo:
     assist_notes: tuple[AssistNote, ...] = ()
     lead_unit: str = ""
     partner_units: str = ""
+    linked_enterprises: int = 1  # distinct enterprises among this report and those linked to it
+    additions: int = 0  # times the enterprise added words or files after filing (补充)
+    corrected: bool = False  # the enterprise corrected its title or description (修改)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,17 @@ async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
         " WHERE e.report_id = ? AND e.action = 'assist_note' ORDER BY e.id DESC LIMIT 3",
         (report_id,),
     )
+    linked_ids = [report_id, *(r[0] for r in links)]
+    marks = ",".join("?" * len(linked_ids))
+    distinct = await db.fetch_one(
+        f"SELECT COUNT(DISTINCT enterprise_id) AS n FROM reports WHERE id IN ({marks})",
+        tuple(linked_ids),
+    )
+    follow_up = await db.fetch_one(
+        "SELECT SUM(action = 'add_info') AS added, SUM(action = 'correct') AS corrected"
+        " FROM report_events WHERE report_id = ?",
+        (report_id,),
+    )
     assignee = None
     if row["assignee_id"] is not None:
         assignee = display_name(
@@ -151,6 +165,9 @@ async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
         ),
         lead_unit=row["lead_unit"],
         partner_units=row["partner_units"],
+        linked_enterprises=distinct["n"] if distinct else 1,
+        additions=(follow_up["added"] or 0) if follow_up else 0,
+        corrected=bool(follow_up and follow_up["corrected"]),
     )
 
 

@@ -84,7 +84,13 @@ class ReportRepository(Repository):
                 at,
             ),
         )
-        for attachment in content.attachments:
+        await self.add_attachments(report_id, content.attachments, now)
+        return report_id
+
+    async def add_attachments(
+        self, report_id: int, attachments: tuple[Attachment, ...], now: datetime
+    ) -> None:
+        for attachment in attachments:
             await self._run(
                 "INSERT INTO attachments (report_id, kind, file_id, file_unique_id, file_name,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -94,10 +100,9 @@ class ReportRepository(Repository):
                     attachment.file_id,
                     attachment.file_unique_id,
                     attachment.file_name,
-                    at,
+                    to_db(now),
                 ),
             )
-        return report_id
 
     async def get(self, report_id: int) -> Report | None:
         row = await self._one("SELECT * FROM reports WHERE id = ?", (report_id,))
@@ -189,6 +194,9 @@ TRIAGE_COLUMNS = frozenset(
         "other_region",
         "lead_unit",
         "partner_units",
+        # corrected by the enterprise before acceptance (liaisonbot/services/follow_up.py)
+        "title",
+        "description",
     }
 )
 

@@ -62,7 +62,7 @@ async def test_take_and_assign(bot: Bot, triage_world: object) -> None:
     assert "陈联络员" in last_edit(bot, GROUP_ID)["text"]
     await press(bot, SECOND_OFFICER, report_id, "asg", "submitted", message_id=card_id)
     await answer_prompt(bot, SECOND_OFFICER, GROUP_ID, "@nobody_here")
-    assert "无法使用" in bot.request.last_text(GROUP_ID)
+    assert "找不到“@nobody_here”" in bot.request.last_text(GROUP_ID)
     await answer_prompt(bot, SECOND_OFFICER, GROUP_ID, str(STRANGER.id))  # not an officer
     assert "无法使用" in bot.request.last_text(GROUP_ID)
     await answer_prompt(bot, SECOND_OFFICER, GROUP_ID, "@li_officer")
