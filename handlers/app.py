@@ -43,7 +43,7 @@ from handlers.people import groups, invite, my_reports, start
 from handlers.people import help as help_commands
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
-from handlers.reporting import outbox_sender
+from handlers.reporting import follow_up, outbox_sender
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
@@ -69,6 +69,9 @@ PRIVATE_COMMANDS = (
     "my",
     "show",
     "cancel",
+    "add",
+    "correct",
+    "withdraw",
     "subscribe",
     "unsubscribe",
     "subscriptions",
@@ -158,6 +161,11 @@ def add_handlers(application: Application) -> None:
                 filters=filters.UpdateType.EDITED_MESSAGE,
             ),
             CommandHandler("cancel", report_dialog.cancel, filters=new_message & private),
+            # the enterprise follows its report through: 补充, 修改, 撤回
+            CommandHandler("add", follow_up.add_command, filters=new_message),
+            CommandHandler("correct", follow_up.correct_command, filters=new_message),
+            CommandHandler("withdraw", follow_up.withdraw_command, filters=new_message),
+            CallbackQueryHandler(follow_up.on_follow_up_pressed, pattern=r"^f\|"),
             CallbackQueryHandler(report_dialog.on_draft_button_pressed, pattern=r"^d\|"),
             CallbackQueryHandler(
                 outbox_sender.on_summary_card_pressed, pattern=rf"^{outbox_sender.SUMMARY_BUTTON}\|"

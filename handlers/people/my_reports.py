@@ -16,7 +16,7 @@ from handlers.rendering import action_label, fit, label, local_time
 from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
 from liaisonbot.domain.models import Attachment, Enterprise, Report, ReportEvent
-from liaisonbot.domain.numbers import is_ascii_digits, parse_id, parse_report_number
+from liaisonbot.domain.numbers import is_ascii_digits, parse_report_number
 from liaisonbot.domain.vocabulary import Category, Scope, Urgency
 from liaisonbot.read import enterprises as enterprise_views
 from liaisonbot.read import reports as views

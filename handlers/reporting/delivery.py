@@ -23,6 +23,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from handlers.common import Deps
 from handlers.i18n import t
 from handlers.rendering import content_lines, fit
+from handlers.reporting.keyboards import follow_up_buttons
 from handlers.triage.cards import report_card
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain.models import Enterprise, Report
@@ -86,6 +87,9 @@ async def send_ack(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> Atte
             filed_ack(report, enterprise, lang, d.settings.zone),
             parse_mode=ParseMode.HTML,
             reply_parameters=_reply_to(report.origin_message_id),
+            reply_markup=follow_up_buttons(report.id, report.state, lang)
+            if report.origin_chat_id == report.reporter_id  # the contact's private chat
+            else None,
         )
     except Forbidden as exc:  # blocked: nothing to retry, the report stands
         log.warning("report %s: reporter chat %s: %s", report.id, report.origin_chat_id, exc)

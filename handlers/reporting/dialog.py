@@ -22,6 +22,7 @@ from handlers.refusals import text_refusal
 from handlers.rendering import content_lines, fit
 from handlers.reporting import keyboards
 from handlers.reporting.delivery import deliver_filed
+from handlers.reporting.follow_up import add_file_to_open_question
 from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.limits import TextRejected, clean_text
 from liaisonbot.domain.models import Attachment, ReportContent
@@ -160,6 +161,8 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     draft = await drafts.get(d.db, user.id)
     if draft is None or draft.step != "attachments":
+        if draft is None and await add_file_to_open_question(update, context):
+            return
         await message.reply_text(t(lang, "dialog.file_not_expected"))
         return
     files = draft.data.setdefault("attachments", [])

@@ -25,15 +25,15 @@ from liaisonbot.domain.errors import (
     BadArgument,
     BadNumber,
     BadPerson,
-    ExtensionOutOfRange,
     DomainError,
+    ExtensionOutOfRange,
     IllegalTransition,
     StaleState,
 )
 from liaisonbot.domain.limits import TextRejected
 from liaisonbot.domain.numbers import parse_id, parse_number, parse_report_number
 from liaisonbot.read import reports as views
-from liaisonbot.services import triage
+from liaisonbot.services import follow_up, triage
 from liaisonbot.services.triage import Change, Outcome, Satisfaction, Seat
 
 log = logging.getLogger(__name__)
@@ -224,6 +224,13 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
         except ExtensionOutOfRange as exc:
             exc.params["value"] = days_text[:20]  # as typed: `四十`, `40天`
             raise
+    if action == "add":
+        return await follow_up.add_info(d.db, rid, user_id, text, now=now)
+    if action == "correct":
+        title, _, description = text.strip().partition("\n")
+        return await follow_up.correct(d.db, rid, user_id, title, description, now=now)
+    if action == "withdraw":
+        return await follow_up.withdraw(d.db, rid, user_id, text, now=now)
     if action == "info":
         return await triage.give_info(d.db, rid, user_id, text, now=now)
     if action == "reopen":

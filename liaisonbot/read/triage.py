@@ -186,7 +186,7 @@ async def open_prompts(db: Database, chat_id: int, user_id: int) -> list[Prompt]
     rows = await db.fetch_all(
         "SELECT p.* FROM triage_prompts p JOIN reports r ON r.id = p.report_id"
         " WHERE p.chat_id = ? AND p.user_id = ? AND p.used_at IS NULL"
-        " AND (r.state = p.expected_state OR p.action IN ('note', 'pub'))"
+        " AND (r.state = p.expected_state OR p.action IN ('note', 'pub', 'add'))"
         " ORDER BY p.created_at, p.message_id",
         (chat_id, user_id),
     )
