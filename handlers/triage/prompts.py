@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 from handlers.common import Deps, deps, language
 from handlers.i18n import t
 from handlers.refusals import domain_refusal, text_refusal
+from handlers.reporting.follow_up import ADDITION_PREFIX
 from handlers.triage.cards import refresh_cards
 from handlers.triage.changes import after_change
 from liaisonbot.domain.errors import (
@@ -225,6 +226,7 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
             exc.params["value"] = days_text[:20]  # as typed: `四十`, `40天`
             raise
     if action == "add":
+        text = ADDITION_PREFIX.sub("", text, count=1)  # "补充：…" as the answer
         return await follow_up.add_info(d.db, rid, user_id, text, now=now)
     if action == "correct":
         title, _, description = text.strip().partition("\n")
