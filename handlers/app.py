@@ -160,7 +160,7 @@ def add_handlers(application: Application) -> None:
                 report_command.edited_report_command,
                 filters=filters.UpdateType.EDITED_MESSAGE,
             ),
-            CommandHandler("cancel", report_dialog.cancel, filters=new_message & private),
+            CommandHandler("cancel", report_dialog.cancel, filters=new_message),
             # the enterprise follows its report through: 补充, 修改, 撤回
             CommandHandler("add", follow_up.add_command, filters=new_message),
             CommandHandler("correct", follow_up.correct_command, filters=new_message),

@@ -27,7 +27,8 @@ from liaisonbot.domain.errors import NotBound
 from liaisonbot.domain.limits import TextRejected, clean_text
 from liaisonbot.domain.models import Attachment, ReportContent
 from liaisonbot.domain.vocabulary import Category, Scope, Urgency
-from liaisonbot.services import drafts, intake
+from liaisonbot.read import reports as views
+from liaisonbot.services import drafts, intake, triage
 from liaisonbot.store.drafts import Draft
 
 REPORT_PAYLOAD = "rep_"  # /start rep_<group chat id>: opened from /report in a group
@@ -120,7 +121,18 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert message is not None and user is not None
     lang = await language(context, user)
-    removed = await drafts.discard(deps(context).db, user.id)
+    d = deps(context)
+    removed = await drafts.discard(d.db, user.id) if message.chat.type == "private" else False
+    # The bot's open questions to this user in this chat end too (the one replied to, or all).
+    waiting = await views.open_prompts(d.db, message.chat.id, user.id)
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    questions = [p for p in waiting if replied is None or p.message_id == replied]
+    for prompt in questions:
+        await triage.close_prompt(d.db, prompt.chat_id, prompt.message_id, d.now())
+    if questions and not removed:
+        numbers = t(lang, "text.list_sep").join(sorted({str(p.report_id) for p in questions}))
+        await message.reply_text(t(lang, "dialog.question_cancelled", numbers=numbers))
+        return
     await message.reply_text(t(lang, "dialog.cancelled" if removed else "dialog.nothing_to_cancel"))
 
 

@@ -50,6 +50,7 @@ class Verb(StrEnum):
     # on the panels
     ACCEPT_PICK = "acu"  # another urgency or scope on the accept panel
     ACCEPT_CONFIRM = "acx"
+    ASSIGN_PICK = "asp"  # an officer picked on the assign panel
     CATEGORY_PICK = "cas"
     OUTCOME_PICK = "out"
     BACK = "back"  # from a panel to the card's own buttons

@@ -106,3 +106,18 @@ async def officials_covering(db: Database, region_code: str, chain: str) -> list
             and (not r["chain"] or r["chain"] == chain)
         }
     )
+
+
+async def officers_covering(db: Database, region_code: str, chain: str) -> list[int]:
+    """Liaison officers whose scope covers the enterprise's region and chain (指派's choices)."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT user_id, region_prefix, chain FROM roles WHERE role = 'officer'"
+    )
+    return sorted(
+        {
+            r["user_id"]
+            for r in rows
+            if region_code.startswith(r["region_prefix"])
+            and (not r["chain"] or r["chain"] == chain)
+        }
+    )

@@ -17,6 +17,7 @@ from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.read.groups import escalation_group, group
 from liaisonbot.read.people import (
     Viewer,
+    officers_covering,
     officials_covering,
     person_label,
     user_id_by_username,
@@ -116,6 +117,7 @@ __all__ = [
     "escalation_group",
     "group",
     "group_queue",
+    "officers_covering",
     "officials_covering",
     "open_prompts",
     "pending_delivery",
