@@ -33,11 +33,19 @@ log = logging.getLogger(__name__)
 
 
 async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
-    """Tell the reporter, in their private chat, about a change that concerns them."""
+    """Tell the reporter, in their private chat, about a change that concerns them; for a report
+    an officer filed on the enterprise's behalf, its contacts."""
     report = await views.report(d.db, change.report_id)
     if report is None or report.reporter_id is None:
         return
-    reporter = report.reporter_id
+    if report.filed_by is None:
+        await _notify(bot, d, change, report, report.reporter_id)
+        return
+    for contact in await views.enterprise_contacts(d.db, report.enterprise_id):
+        await _notify(bot, d, change, report.model_copy(update={"reporter_id": contact}), contact)
+
+
+async def _notify(bot: Bot, d: Deps, change: Change, report: Report, reporter: int) -> None:
     if change.action == Action.REOPEN and change.actor_id == reporter:
         return  # they reopened it themselves: the answer to their reason has told them
     lang = await d.language_of(reporter)

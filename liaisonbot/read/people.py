@@ -121,3 +121,12 @@ async def officers_covering(db: Database, region_code: str, chain: str) -> list[
             and (not r["chain"] or r["chain"] == chain)
         }
     )
+
+
+async def enterprise_contacts(db: Database, enterprise_id: int) -> list[int]:
+    """The enterprise's contacts (user ids), in the order they were bound."""
+    rows = await db.fetch_all(
+        "SELECT user_id FROM contacts WHERE enterprise_id = ? ORDER BY bound_at, user_id",
+        (enterprise_id,),
+    )
+    return [r["user_id"] for r in rows]

@@ -17,6 +17,7 @@ from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.read.groups import escalation_group, group
 from liaisonbot.read.people import (
     Viewer,
+    enterprise_contacts,
     officers_covering,
     officials_covering,
     person_label,
@@ -113,6 +114,7 @@ __all__ = [
     "Viewer",
     "chains_in_region",
     "enterprise",
+    "enterprise_contacts",
     "enterprise_reports",
     "escalation_group",
     "group",
