@@ -184,7 +184,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             description=description,
             urgency=parsed.urgency,
             scope=parsed.scope,
-            channel=parsed.channel if for_enterprise else Channel.CHAT,
+            channel=(parsed.channel or DEFAULT_CHANNEL) if for_enterprise else Channel.CHAT,
         )
     except ValidationError as exc:
         problem = text_problem(exc)
