@@ -26,6 +26,7 @@ from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.limits import TextRejected
 from liaisonbot.domain.models import Attachment, Report
 from liaisonbot.domain.numbers import parse_report_number
+from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.domain.workflow import WORKING_STATES
 from liaisonbot.read import reports as views
 from liaisonbot.services import follow_up
@@ -156,6 +157,12 @@ async def on_follow_up_pressed(update: Update, context: ContextTypes.DEFAULT_TYP
         await query.answer(t(lang, "button.unknown"), show_alert=True)
         return
     verb = parts[1]
+    if verb != "add" and report.state is not ReportState.SUBMITTED:  # a stale button
+        state = report.state.label(lang)
+        await query.answer(
+            t(lang, "error.not_withdrawable", number=number, state=state), show_alert=True
+        )
+        return
     if verb == "withdraw":
         await query.answer()
         await message.reply_text(

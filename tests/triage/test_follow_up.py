@@ -160,3 +160,14 @@ async def test_edit_and_stray_photo_point_to_the_follow_up_commands(
     assert "/correct" in bot.request.last_text(CONTACT.id)
     await bot.send(bot.updates.document(CONTACT, "doc-9", "合同.pdf"))
     assert "/add" in bot.request.last_text(CONTACT.id)
+
+
+async def test_stale_correct_button_after_acceptance_is_an_alert(
+    bot: Bot, triage_world: object
+) -> None:
+    report_id, card_id = await file_report(bot)
+    await accept(bot, report_id, card_id)
+    await press_data(bot, CONTACT, f"f|correct|{report_id}", chat_id=CONTACT.id, message_id=1)
+    answer = bot.request.sent("answerCallbackQuery")[-1]
+    assert answer["show_alert"] is True and "已受理" in answer["text"]
+    assert "force_reply" not in str(bot.request.sent("sendMessage", CONTACT.id)[-1])
