@@ -247,6 +247,18 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 date_to=args.date_to,
                 tz=settings.zone,
             )
+        elif args.what == "checkins":
+            from liaisonbot.files.checkin_sheet import export_checkins
+
+            written = await export_checkins(
+                db,
+                path,
+                region=region,
+                chain=args.chain,
+                date_from=args.date_from,
+                date_to=args.date_to,
+                tz=settings.zone,
+            )
         else:
             written = await export.export_enterprises(
                 db, path, region=region, chain=args.chain, tz=settings.zone
@@ -394,6 +406,24 @@ def _digest_dry_run(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_db(settings, work))
 
 
+def cmd_checkin(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.checkins.admin import checkin_send, checkin_status
+    from liaisonbot.cli_checkins import checkin_schedule
+
+    region, chain = _region(args.region), (args.chain or "").strip()
+    if args.schedule:
+        return asyncio.run(_with_db(settings, lambda db: checkin_schedule(db, args, region, chain)))
+    if args.status:
+        return asyncio.run(
+            _with_db(settings, lambda db: checkin_status(db, settings, args.date, region, chain))
+        )
+    if args.send and settings.token is None:
+        raise CliError("no bot token: set LIAISONBOT_TOKEN to send check-ins")
+    return asyncio.run(
+        _with_db(settings, lambda db: checkin_send(db, settings, args.dry_run, region, chain))
+    )
+
+
 def _scope_text(region: str, chain: str) -> str:
     parts = [f"region {region}" if region else "", f"chain {chain}" if chain else ""]
     scope = ", ".join(p for p in parts if p)
@@ -436,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp_ent.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="write the ledger or the enterprise list")
-    exp.add_argument("what", choices=["ledger", "enterprises"])
+    exp.add_argument("what", choices=["ledger", "enterprises", "checkins"])
     exp.add_argument("file")
     exp.add_argument("--region")
     exp.add_argument("--chain")
@@ -486,6 +516,27 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--user", type=int, help="the digest of this official's scope")
     digest.add_argument("--ledger", help="with --dry-run: also write the ledger .xlsx here")
     digest.set_defaults(func=cmd_digest)
+
+    checkin = sub.add_parser("checkin", help="resumption check-ins: send, preview, figures")
+    ck_mode = checkin.add_mutually_exclusive_group(required=True)
+    ck_mode.add_argument("--send", action="store_true", help="ask everyone not yet asked")
+    ck_mode.add_argument("--dry-run", action="store_true", help="say who would be asked")
+    ck_mode.add_argument("--status", action="store_true", help="the latest round's figures")
+    ck_mode.add_argument(
+        "--schedule",
+        metavar="WHEN",
+        help="set the schedule for --region/--chain: workdays, daily, weekly:N (1 = Monday), off",
+    )
+    checkin.add_argument("--region")
+    checkin.add_argument("--chain")
+    checkin.add_argument("--at", help="with --schedule: HH:MM in LIAISONBOT_TZ (default 16:00)")
+    checkin.add_argument(
+        "--window-hours",
+        type=float,
+        help="with --schedule: hours open (default: until 12:00 the next working day)",
+    )
+    checkin.add_argument("--date", type=_date, help="with --status: the round's day")
+    checkin.set_defaults(func=cmd_checkin)
 
     group = sub.add_parser("group", help="liaison groups")
     group_sub = group.add_subparsers(dest="group_command", required=True)

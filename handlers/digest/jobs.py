@@ -24,6 +24,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
 from handlers.digest import render as digest_render
+from handlers.rate_lanes import bulk
 from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
 from liaisonbot.files.ledger import ledger_filename, ledger_xlsx
@@ -103,6 +104,7 @@ class TelegramSender:
                 text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                **bulk(self.bot),
             )
         )
         return int(message.message_id)
@@ -113,6 +115,7 @@ class TelegramSender:
                 chat_id,
                 InputFile(io.BytesIO(data), filename=filename),
                 caption=caption,
+                **bulk(self.bot),
             )
         )
 

@@ -98,7 +98,7 @@ def queue_text(items: list[QueueItem], title: str, lang: str, zone: ZoneInfo, no
                 "queue.item",
                 number=item.id,
                 state=label(item.state, lang),
-                category=escape(item.category),
+                category=escape(category_words(item.category, lang)),
                 enterprise=escape(item.enterprise),
                 title=escape(item.title),
                 due=local_time(item.due_at, zone),
@@ -106,3 +106,11 @@ def queue_text(items: list[QueueItem], title: str, lang: str, zone: ZoneInfo, no
             )
         )
     return "\n".join(lines)
+
+
+def category_words(code: str, lang: str) -> str:
+    """A category's short name (物流运输); an unknown code as stored."""
+    try:
+        return Category(code).short_label(lang)
+    except ValueError:
+        return code

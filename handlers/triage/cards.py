@@ -95,9 +95,7 @@ def triage_lines(
     *,
     internal: bool = True,
 ) -> list[str]:
-    lines = [
-        t(lang, "card.assignee", name=escape(info.assignee_name) if info.assignee_name else "—")
-    ]
+    lines = [t(lang, "card.assignee", name=assignee_words(info, lang))]
     if report.due_at is not None:
         mark = ""
         if now is not None:
@@ -203,6 +201,15 @@ def coordination_lines(report: Report, info: TriageInfo, lang: str, zone: ZoneIn
             )
         )
     return lines
+
+
+def assignee_words(info: TriageInfo, lang: str) -> str:
+    """王芳 / @wangfang; a person the bot never saw as such (never a bare id); nobody as —."""
+    if info.assignee_name:
+        return escape(info.assignee_name)
+    if info.assignee_id is not None:
+        return t(lang, "words.unknown_person", id=info.assignee_id)
+    return "—"
 
 
 def region_words(code: str) -> str:

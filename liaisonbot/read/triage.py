@@ -41,6 +41,7 @@ class TriageInfo:
     linked_enterprises: int = 1  # distinct enterprises among this report and those linked to it
     additions: int = 0  # times the enterprise added words or files after filing (补充)
     corrected: bool = False  # the enterprise corrected its title or description (修改)
+    assignee_id: int | None = None  # the id, for a person the bot has no name of
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,12 @@ async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
         " FROM report_events WHERE report_id = ?",
         (report_id,),
     )
-    assignee = None
-    if row["assignee_id"] is not None:
-        assignee = display_name(
-            row["assignee_id"], row["assignee_full"], row["assignee_username"], at_sign=False
-        )
+    assignee = None  # a person the bot never saw has no name: the card says so
+    if row["assignee_full"] or row["assignee_username"]:
+        assignee = display_name(row["assignee_id"], row["assignee_full"], row["assignee_username"])
     return TriageInfo(
         assignee_name=assignee,
+        assignee_id=row["assignee_id"],
         linked=tuple(r[0] for r in links),
         outcome=row["outcome"],
         outcome_text=row["outcome_text"],
@@ -224,3 +224,13 @@ async def assist_by_card(db: Database, chat_id: int, message_id: int) -> tuple[i
         (chat_id, message_id),
     )
     return (row["report_id"], row["region_code"]) if row else None
+
+
+async def reports_owing_assist_cards(db: Database) -> list[int]:
+    """Reports with a 协办 request whose card was never posted (a stop right after the request,
+    or a scene seeded before the bot ran)."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT report_id FROM assist_requests"
+        " WHERE chat_id IS NOT NULL AND message_id IS NULL AND state != 'done' ORDER BY report_id"
+    )
+    return [int(row[0]) for row in rows]
