@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from handlers import backup_job, private_text
+from handlers import backup_job, private_text, unknown
 from handlers.checkins import commands as checkin_commands
 from handlers.checkins import flow as checkin_flow
 from handlers.checkins import rounds as checkin_rounds
@@ -46,7 +46,7 @@ from handlers.inbox import (
     replay_unhandled,
     schedule_pruning,
 )
-from handlers.people import groups, invite, my_reports, start
+from handlers.people import group_kinds, groups, invite, my_reports, start, whoami
 from handlers.people import help as help_commands
 from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
@@ -88,8 +88,10 @@ PRIVATE_COMMANDS = (
     "enterprise",
     "chain",
     "export",
+    "queue",
     "assign",
     "lang",
+    "id",
     "help",
     "checkin",
 )
@@ -157,14 +159,21 @@ def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND
 
-    application.add_handler(TypeHandler(Update, remember_user), group=-1)
+    application.add_handler(TypeHandler(Update, remember_user), group=-2)
+    # an open group: only commands whose answers every member may see
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.GROUPS, group_kinds.guard_open_group),
+        group=-1,
+    )
     application.add_handlers(
         [
             # people: /start (deep links), /help, /lang, invitations, /my and /show
             CommandHandler("start", start.start, filters=new_message & private),
             CommandHandler("help", help_commands.help_command, filters=new_message),
             CommandHandler("lang", help_commands.lang_command, filters=new_message),
+            CommandHandler(["id", "whoami"], whoami.whoami_command, filters=new_message),
             CommandHandler("invite", invite.invite, filters=new_message),
+            CallbackQueryHandler(invite.on_move_pressed, pattern=r"^im\|"),
             CommandHandler("my", my_reports.my_reports, filters=new_message),
             CommandHandler("show", my_reports.show_report, filters=new_message),
             # reporting: /report in one line or as the guided dialog (its buttons, /cancel)
@@ -218,7 +227,11 @@ def add_handlers(application: Application) -> None:
             CommandHandler("grant", groups.grant, filters=new_message),
             CommandHandler("revoke", groups.revoke, filters=new_message),
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate),
+            MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, group_kinds.on_members_joined),
+            CallbackQueryHandler(group_kinds.on_confirm_pressed, pattern=r"^gx\|"),
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+            # any other command: a short answer pointing to /help
+            MessageHandler(new_message & filters.COMMAND, unknown.on_unknown_command),
             # the private chat: text answers a question of the bot or the report dialog
             MessageHandler(new_message & private & text, private_text.on_private_text),
             # a document: a list from an admin, else an attachment of the report dialog

@@ -19,7 +19,9 @@ from liaisonbot.domain.codes import InvalidCode, validate_region_code
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import Role
+from liaisonbot.i18n import t, template
 from liaisonbot.logsafe import hide_secrets, secrets_of_token
+from liaisonbot.read.groups import open_reports_in
 from liaisonbot.services import people
 from liaisonbot.store import Database
 from liaisonbot.store.migrations import current_version, migrate
@@ -198,11 +200,19 @@ def cmd_group_bind(args: argparse.Namespace, settings: Settings) -> int:
         region_prefix=_region(args.region),
         chain=(args.chain or "").strip(),
         is_escalation=args.escalation,
+        kind=args.kind,
     )
+    if args.escalation and args.kind == "open":
+        raise CliError("an escalation group (task force) is a staff group; drop --kind open")
 
     async def work(db: Database) -> int:
+        if args.kind == "open" and (busy := await open_reports_in(db, group.chat_id)):
+            raise CliError(
+                f"chat {group.chat_id} holds the cards of {busy} unfinished report(s);"
+                " an open group never shows cards: bind another group for them first"
+            )
         await people.bind_group(db, group, utcnow())
-        kind = "escalation group" if group.is_escalation else "liaison group"
+        kind = "escalation group" if group.is_escalation else f"{args.kind} liaison group"
         print(
             f"chat {group.chat_id} bound as {kind}{_scope_text(group.region_prefix, group.chain)}"
         )
@@ -398,12 +408,20 @@ def _digest_dry_run(args: argparse.Namespace, settings: Settings) -> int:
             print(html.unescape(re.sub(r"<[^>]+>", "", text)))
             print()
             if args.ledger:
+                target = _ledger_path(Path(args.ledger), sub.id, several=len(subs) > 1)
                 data = await ledger_xlsx(db, digest, zone)
-                await asyncio.to_thread(Path(args.ledger).write_bytes, data)
-                print(f"wrote {args.ledger} ({len(digest.rows)} rows)")
+                await asyncio.to_thread(target.write_bytes, data)
+                print(f"wrote {target} ({len(digest.rows)} rows)")
         return 0
 
     return asyncio.run(_with_db(settings, work))
+
+
+def _ledger_path(asked: Path, subscription_id: int, *, several: bool) -> Path:
+    """One ledger per subscription: with several, `X.xlsx` becomes `X-<id>.xlsx` for each."""
+    if not several:
+        return asked
+    return asked.with_name(f"{asked.stem}-{subscription_id}{asked.suffix or '.xlsx'}")
 
 
 def cmd_checkin(args: argparse.Namespace, settings: Settings) -> int:
@@ -546,8 +564,34 @@ def build_parser() -> argparse.ArgumentParser:
     gbind.add_argument("--chain")
     gbind.add_argument("--title")
     gbind.add_argument("--escalation", action="store_true", help="the task-force group")
+    gbind.add_argument(
+        "--kind",
+        choices=("staff", "open"),
+        default="staff",
+        help="staff: officers only (cards, internal notes); open: enterprise contacts too",
+    )
     gbind.set_defaults(func=cmd_group_bind)
     return parser
+
+
+CLI_LANGUAGE = "en"  # the command line speaks English in every run, as its --help does
+
+
+def domain_refusal(exc: DomainError, args: argparse.Namespace) -> str:
+    """A refusal of the core, in English: its own command-line sentence, else the catalogue's
+    (the chat's wording), then what to do about it on the command line (`cli.hint.<code>`)."""
+    params = {k: str(v) for k, v in exc.params.items()}
+    text = str(exc)
+    if type(exc).sentence == DomainError.sentence:  # no sentence of its own
+        for key in (f"error.{exc.code}", f"digest.{exc.code.removeprefix('digest_')}"):
+            if template(CLI_LANGUAGE, key) is not None:
+                text = t(CLI_LANGUAGE, key, **params)
+                break
+    hint = f"cli.hint.{exc.code}"
+    if template(CLI_LANGUAGE, hint) is not None:
+        user = getattr(args, "user_id", None) or getattr(args, "user", None) or "USER_ID"
+        text += " " + t(CLI_LANGUAGE, hint, user=user, **params)
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -569,7 +613,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug and exc.__cause__ is not None:  # through logging: the token is hidden
             logging.getLogger("liaisonbot").error("the failure", exc_info=exc.__cause__)
         prefix = "invalid code " if isinstance(exc, InvalidCode) else ""
-        print(f"liaisonbot: {prefix}{exc}", file=sys.stderr)
+        if isinstance(exc, DomainError):
+            print(f"liaisonbot: {domain_refusal(exc, args)}", file=sys.stderr)
+        else:
+            print(f"liaisonbot: {prefix}{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -4,6 +4,7 @@ group → supergroup migration; the bot removed from a group or blocked by a use
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType, ParseMode
@@ -11,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from handlers.common import deps, language
 from handlers.i18n import t
+from handlers.people.group_kinds import scan_group
 from handlers.refusals import code_refusal
 from handlers.triage.cards import task_force_name
 from liaisonbot.domain.access import is_admin
@@ -18,12 +20,19 @@ from liaisonbot.domain.codes import InvalidCode, region_name, validate_region_co
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.numbers import is_ascii_digits, parse_id
 from liaisonbot.domain.vocabulary import Role
+from liaisonbot.read import groups as group_views
 from liaisonbot.read import reports as views
 from liaisonbot.services import people, triage
 
 log = logging.getLogger(__name__)
 
 ESCALATION_WORDS = ("escalation", "专班", "上报")
+KIND_WORDS: dict[str, Literal["staff", "open"]] = {
+    "staff": "staff",
+    "内部": "staff",
+    "open": "open",
+    "开放": "open",
+}
 
 
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -66,10 +75,11 @@ def _binding_text(lang: str, group: LiaisonGroup) -> str:
 
 
 def _same_binding(a: LiaisonGroup, b: LiaisonGroup) -> bool:
-    return (a.is_escalation, a.region_prefix, a.chain) == (
+    return (a.is_escalation, a.region_prefix, a.chain, a.kind) == (
         b.is_escalation,
         b.region_prefix,
         b.chain,
+        b.kind,
     )
 
 
@@ -84,9 +94,15 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message.chat.type == ChatType.PRIVATE:
         await message.reply_text(t(lang, "group.bind_in_group"))
         return
-    args = context.args or []
+    args = list(context.args or [])
+    kind: Literal["staff", "open"] = "staff"
+    if args and args[-1].lower() in KIND_WORDS:  # `/bindgroup … staff|open` (staff by default)
+        kind = KIND_WORDS[args.pop().lower()]
     d = deps(context)
     title = message.chat.title or ""
+    if kind == "open" and args and args[0].lower() in ESCALATION_WORDS:
+        await message.reply_text(t(lang, "group.open_not_escalation"))
+        return
     if args and args[0].lower() in ESCALATION_WORDS and len(args) <= 2:
         # `/bindgroup escalation [REGION]`: the task force of a province, a city, or the nation
         try:
@@ -108,8 +124,11 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         chain = args[1] if len(args) > 1 else ""
         group = LiaisonGroup(
-            chat_id=message.chat.id, title=title, region_prefix=region, chain=chain
+            chat_id=message.chat.id, title=title, region_prefix=region, chain=chain, kind=kind
         )
+    if kind == "open" and (busy := await group_views.open_reports_in(d.db, message.chat.id)):
+        await message.reply_text(t(lang, "group.open_has_cards", count=busy))
+        return
     before = await views.group(d.db, message.chat.id)
     await people.bind_group(d.db, group, d.now(), by=message.from_user.id)  # type: ignore[union-attr]  # a command message always has a sender
     if before is not None and not _same_binding(before, group):
@@ -131,7 +150,8 @@ async def bindgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             region=_region_text(lang, group.region_prefix),
             chain=_chain_text(lang, group.chain),
         )
-    await message.reply_text(text)
+    await message.reply_text(text + t(lang, f"group.kind_{group.kind}"))
+    await scan_group(context.bot, d, group)
 
 
 async def _grant_args(
@@ -243,7 +263,8 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Removed from a group, or blocked by a user: noted in the log and the database."""
+    """Removed from a group, or blocked by a user: noted in the log and the database. Added to a
+    group it is not bound to: it introduces itself and says how to bind the group."""
     member = update.my_chat_member
     if member is None:
         return
@@ -266,7 +287,16 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             chat.title,
             "; its binding is suspended" if bound else "",
         )
-    elif status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR) and await triage.set_group_active(
-        d.db, chat.id, True
-    ):
-        log.info("the bot is back in bound group %s (%s)", chat.id, chat.title)
+    elif status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
+        if await triage.set_group_active(d.db, chat.id, True):
+            log.info("the bot is back in bound group %s (%s)", chat.id, chat.title)
+        elif member.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
+            await _introduce_myself(context, chat.id, member.from_user)
+
+
+async def _introduce_myself(context: ContextTypes.DEFAULT_TYPE, chat_id: int, adder) -> None:
+    """Added to a group not yet bound: who the bot is and how an admin binds the group."""
+    lang = await language(context, adder)
+    await context.bot.send_message(
+        chat_id, t(lang, "group.introduction"), parse_mode=ParseMode.HTML
+    )

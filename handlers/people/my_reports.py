@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from handlers.common import deps, language
 from handlers.i18n import t
+from handlers.people.group_kinds import show_in_open_group
 from handlers.rendering import action_label, fit, label, local_time
 from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
@@ -50,6 +51,8 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
+    if await show_in_open_group(update, context):  # everyone there reads the answer
+        return
     lang = await language(context, user)
     d = deps(context)
     number = parse_report_number(" ".join(context.args or ()))

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.people.help import help_command
+from handlers.people.invite import move_keyboard
 from handlers.people.my_reports import show_report
 from handlers.refusals import domain_refusal
 from handlers.reporting.dialog import REPORT_PAYLOAD, start_dialog
@@ -31,12 +32,25 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if payload.startswith(people.INVITE_PREFIX):
         lang = await language(context, user)
         try:
-            enterprise = await people.accept_invite(d.db, payload, user.id, d.now())
+            outcome = await people.accept_invite(d.db, payload, user.id, d.now())
         except DomainError as exc:
             await message.reply_text(domain_refusal(lang, exc), parse_mode=ParseMode.HTML)
             return
+        if not outcome.bound:  # a contact of another enterprise: ask before moving them
+            current = outcome.current.name if outcome.current else ""
+            await message.reply_text(
+                t(
+                    lang,
+                    "invite.move_ask",
+                    current=escape(current),
+                    enterprise=escape(outcome.enterprise.name),
+                ),
+                parse_mode=ParseMode.HTML,
+                reply_markup=move_keyboard(lang, payload),
+            )
+            return
         await message.reply_text(
-            t(lang, "invite.bound", enterprise=escape(enterprise.name)),
+            t(lang, "invite.bound", enterprise=escape(outcome.enterprise.name)),
             parse_mode=ParseMode.HTML,
         )
         return

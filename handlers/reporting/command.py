@@ -22,6 +22,7 @@ from liaisonbot.domain.access import covers
 from liaisonbot.domain.errors import NotAllowed, NotBound
 from liaisonbot.domain.models import Enterprise, ReportContent
 from liaisonbot.domain.vocabulary import Category, Channel, Role, Scope, Urgency
+from liaisonbot.read import groups as group_views
 from liaisonbot.read import reports as views
 from liaisonbot.services import enterprises as enterprise_service
 from liaisonbot.services import intake
@@ -118,6 +119,10 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lang = await language(context, user)
     text = command_text(message)
     private = message.chat.type == ChatType.PRIVATE
+    if not private:  # an open group: everyone reads it, so reports are filed in private only
+        group = await group_views.group(deps(context).db, message.chat.id)
+        if group is not None and group.kind == "open":
+            text = ""
 
     if not text:
         if private:

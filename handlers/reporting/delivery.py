@@ -27,6 +27,7 @@ from handlers.reporting.keyboards import follow_up_buttons
 from handlers.triage.cards import report_card
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain.models import Enterprise, Report
+from liaisonbot.read import groups as group_views
 from liaisonbot.read import reports as views
 from liaisonbot.services import outbox, triage
 from liaisonbot.store.outbox import Owed, OwedMessage
@@ -163,6 +164,7 @@ async def send_card(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> Att
                     d.settings.zone,
                     await views.triage_info(d.db, report.id),
                     d.now(),
+                    internal=await group_views.internal_allowed(d.db, chat_id),
                 ),
                 parse_mode=ParseMode.HTML,
                 reply_parameters=_reply_to(report.origin_message_id if as_reply else None),

@@ -18,11 +18,13 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from handlers.common import Deps
 from handlers.i18n import t
 from handlers.rendering import content_lines, fit, label, local_time
+from handlers.triage import card_memory
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain import deadlines
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.models import Enterprise, Report
 from liaisonbot.domain.vocabulary import ReportState
+from liaisonbot.read import groups as group_views
 from liaisonbot.read import reports as views
 from liaisonbot.read.reports import TriageInfo
 from liaisonbot.services import triage
@@ -242,9 +244,10 @@ def ladder_path(info: TriageInfo, lang: str) -> str:
 # -- in the groups ------------------------------------------------------------------------------
 
 
-async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
+async def refresh_cards(bot: Bot, d: Deps, report_id: int, *, force: bool = False) -> None:
     """Edit the report's cards (group and escalation) to its current state; a chat that became
-    a supergroup is followed, an unchanged card is not an error."""
+    a supergroup is followed. A card that would not change is not edited, unless `force` (a
+    stale button was pressed: what that client shows is not what we last sent)."""
     report = await views.report(d.db, report_id)
     info = await views.triage_info(d.db, report_id)
     if report is None or info is None:
@@ -252,7 +255,8 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
     enterprise = await views.enterprise(d.db, report.enterprise_id)
     assert enterprise is not None
     lang = d.settings.lang
-    text = report_card(report, enterprise, lang, d.settings.zone, info, d.now())
+    full = report_card(report, enterprise, lang, d.settings.zone, info, d.now())
+    public = report_card(report, enterprise, lang, d.settings.zone, info, d.now(), internal=False)
     # Every level's card is edited; only the one of the level holding the item has buttons.
     places: list[tuple[int | None, int | None, str]] = [
         (report.group_chat_id, report.card_message_id, Seat.GROUP.value)
@@ -268,6 +272,10 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
         if chat_id is None or message_id is None:
             continue
         markup = triage_card(report.id, report.state.value, seat, lang)
+        # A group where a contact was seen gets the card without internal notes (until confirmed).
+        text = full if await group_views.internal_allowed(d.db, chat_id) else public
+        if not force and card_memory.unchanged(d, chat_id, message_id, text, markup):
+            continue  # Telegram would answer "message is not modified"
         try:
             try:
                 await bot.edit_message_text(
@@ -280,15 +288,19 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
             except ChatMigrated as exc:  # the migration update was missed: follow it now
                 log.warning("chat %s migrated to %s; following it", chat_id, exc.new_chat_id)
                 await triage.move_chat(d.db, chat_id, exc.new_chat_id)
+                chat_id = exc.new_chat_id
                 await bot.edit_message_text(
                     text,
-                    chat_id=exc.new_chat_id,
+                    chat_id=chat_id,
                     message_id=message_id,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                 )
+            card_memory.remember(d, chat_id, message_id, text, markup)
         except BadRequest as exc:
-            if "not modified" not in str(exc).lower():
+            if "not modified" in str(exc).lower():
+                card_memory.remember(d, chat_id, message_id, text, markup)
+            else:
                 log.warning("report %s: card in %s not edited: %s", report.id, chat_id, exc)
         except Forbidden as exc:
             log.warning("report %s: no longer in chat %s: %s", report.id, chat_id, exc)
@@ -314,7 +326,15 @@ async def post_escalation(bot: Bot, d: Deps, change: Change) -> None:
         try:
             card = await bot.send_message(
                 chat_id,
-                report_card(report, enterprise, lang, d.settings.zone, info, d.now()),
+                report_card(
+                    report,
+                    enterprise,
+                    lang,
+                    d.settings.zone,
+                    info,
+                    d.now(),
+                    internal=await group_views.internal_allowed(d.db, chat_id),
+                ),
                 parse_mode=ParseMode.HTML,
                 reply_markup=triage_card(
                     report.id, report.state.value, Seat.ESCALATION.value, lang

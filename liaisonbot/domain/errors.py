@@ -55,6 +55,16 @@ class InviteUsed(DomainError):
     sentence = "the invite was used already"
 
 
+class InviteForSomeoneElse(DomainError):
+    code = "invite_for_someone_else"
+    sentence = "the invite was made for another person"
+
+
+class UnknownUser(DomainError):
+    code = "unknown_user"
+    sentence = "no user @{username} has talked to the bot; give their numeric user id"
+
+
 class IllegalTransition(DomainError):
     code = "illegal_transition"
     sentence = "{action} is not possible in state {state}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -140,6 +141,9 @@ class LiaisonGroup(BaseModel):
     region_prefix: str = ""
     chain: str = ""
     is_escalation: bool = False
+    # 'staff': officers only (cards, internal notes); 'open': enterprise contacts are there too,
+    # so it gets only what every member may see (docs/domain.md#staff-and-open-groups).
+    kind: Literal["staff", "open"] = "staff"
 
     def covers(self, region_code: str, chain: str) -> bool:
         return region_code.startswith(self.region_prefix) and (

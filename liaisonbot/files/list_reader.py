@@ -1,8 +1,8 @@
 """Read an enterprise list from .xlsx or .csv, row by row, with canonical column keys.
 
 CSV comes as UTF-8 (with or without the BOM Excel writes), GB18030 (what Chinese Excel writes for
-"CSV"), or UTF-16 with a BOM ("Unicode text", tab-separated). The encoding is decided by checking
-that the whole file decodes as UTF-8, streaming, before falling back to GB18030.
+"CSV"), or UTF-16 with a BOM ("Unicode text", tab-separated). The encoding is decided line by line
+(files/csv_encoding.py): GB18030 only where it gives plausible Chinese, one encoding per file.
 
 The header row is the first of the first `HEADER_SCAN_ROWS` rows that names known columns, so a
 title row above it (`XX市重点产业链企业名单`) is fine. Row numbers are the spreadsheet's: the first
@@ -15,7 +15,6 @@ integral ones as integers, so a user id or region code typed as a number reads a
 
 from __future__ import annotations
 
-import codecs
 import csv
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,13 +31,13 @@ from liaisonbot.files.archive_guard import (
     check_xlsx,
     limit_error,
 )
+from liaisonbot.files.csv_encoding import EncodingProblem, detect_csv_encoding
 from liaisonbot.files.list_headers import HeaderMap, looks_like_header, map_headers
 from liaisonbot.services.enterprise_import.row_error import RowError
 
 HEADER_SCAN_ROWS = 10
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-_CHUNK = 1 << 20
 
 
 class ListFileError(Exception):
@@ -74,24 +73,17 @@ def cell_text(value: Any) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8-sig', 'utf-16' or 'gb18030'; raise ListFileError if the text is none of them."""
-    with path.open("rb") as f:
-        head = f.read(4)
-        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            candidates: tuple[str, ...] = ("utf-16",)
-        else:  # utf-8-sig reads UTF-8 with or without the BOM
-            candidates = ("utf-8-sig", "gb18030")
-        for encoding in candidates:
-            f.seek(0)
-            decoder = codecs.getincrementaldecoder(encoding)()
-            try:
-                while chunk := f.read(_CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            except UnicodeError:
-                continue
-            return encoding
-    raise ListFileError([_unreadable("not UTF-8, UTF-16 or GB18030 text")])
+    """'utf-8-sig', 'utf-16' or 'gb18030'; raise ListFileError at the line that is gibberish in
+    each of them or in another encoding than the lines before it (see csv_encoding)."""
+    try:
+        return detect_csv_encoding(path)
+    except EncodingProblem as exc:
+        if exc.kind == "utf16":
+            raise ListFileError([_unreadable(f"line {exc.line}: broken UTF-16 text")]) from None
+        code = "mixed_encoding" if exc.kind == "mixed" else "encoding"
+        raise ListFileError(
+            [RowError(exc.line, code, params={"guess": exc.guess or "?"})]
+        ) from None
 
 
 def _unreadable(reason: str) -> RowError:

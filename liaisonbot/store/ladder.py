@@ -15,7 +15,7 @@ class LadderRepository(Repository):
         """Active escalation groups, in binding order."""
         rows = await self._all(
             "SELECT * FROM liaison_groups WHERE active = 1 AND is_escalation = 1"
-            " ORDER BY bound_at, chat_id"
+            " AND kind = 'staff' ORDER BY bound_at, chat_id"
         )
         return [
             LiaisonGroup(

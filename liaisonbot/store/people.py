@@ -88,10 +88,10 @@ class PeopleRepository(Repository):
     async def bind_group(self, group: LiaisonGroup, bound_by: int | None, now: datetime) -> None:
         await self._run(
             "INSERT INTO liaison_groups (chat_id, title, region_prefix, chain, is_escalation,"
-            " active, bound_by, bound_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+            " active, bound_by, bound_at, kind) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title,"
             " region_prefix = excluded.region_prefix, chain = excluded.chain,"
-            " is_escalation = excluded.is_escalation, active = 1,"
+            " is_escalation = excluded.is_escalation, active = 1, kind = excluded.kind,"
             " bound_by = excluded.bound_by, bound_at = excluded.bound_at",
             (
                 group.chat_id,
@@ -101,6 +101,7 @@ class PeopleRepository(Repository):
                 int(group.is_escalation),
                 bound_by,
                 to_db(now),
+                group.kind,
             ),
         )
 
@@ -113,34 +114,76 @@ class PeopleRepository(Repository):
     async def liaison_groups(self) -> list[LiaisonGroup]:
         rows = await self._all(
             "SELECT * FROM liaison_groups WHERE active = 1 AND is_escalation = 0"
+            " AND kind = 'staff'"  # an open group never gets cards
         )
         return [_group(r) for r in rows]
 
     async def add_invite(
-        self, token: str, enterprise_id: int, created_by: int, now: datetime, expires: datetime
+        self,
+        token: str,
+        enterprise_id: int,
+        created_by: int,
+        now: datetime,
+        expires: datetime,
+        for_user: int | None = None,
     ) -> None:
         await self._run(
-            "INSERT INTO invites (token, enterprise_id, created_by, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (token, enterprise_id, created_by, to_db(now), to_db(expires)),
+            "INSERT INTO invites (token, enterprise_id, created_by, created_at, expires_at,"
+            " for_user) VALUES (?, ?, ?, ?, ?, ?)",
+            (token, enterprise_id, created_by, to_db(now), to_db(expires), for_user),
         )
 
-    async def invite(self, token: str) -> tuple[int, datetime, int | None] | None:
-        """(enterprise id, expiry, used by) of an invite token."""
+    async def invite(self, token: str) -> tuple[int, datetime, int | None, int | None] | None:
+        """(enterprise id, expiry, used by, made for) of an invite token."""
         row = await self._one(
-            "SELECT enterprise_id, expires_at, used_by FROM invites WHERE token = ?", (token,)
+            "SELECT enterprise_id, expires_at, used_by, for_user FROM invites WHERE token = ?",
+            (token,),
         )
         if row is None:
             return None
         expires = from_db(row["expires_at"])
         assert expires is not None
-        return row["enterprise_id"], expires, row["used_by"]
+        return row["enterprise_id"], expires, row["used_by"], row["for_user"]
+
+    async def user_by_username(self, username: str) -> int | None:
+        """The user id of @username, if the bot has seen them (the latest seen wins)."""
+        row = await self._one(
+            "SELECT user_id FROM users WHERE username = ? COLLATE NOCASE"
+            " ORDER BY updated_at DESC LIMIT 1",
+            (username.lstrip("@"),),
+        )
+        return row["user_id"] if row else None
+
+    async def record_move(
+        self, user_id: int, from_id: int | None, to_id: int, token: str | None, now: datetime
+    ) -> None:
+        await self._run(
+            "INSERT INTO contact_moves (user_id, from_enterprise_id, to_enterprise_id,"
+            " invite_token, moved_at) VALUES (?, ?, ?, ?, ?)",
+            (user_id, from_id, to_id, token, to_db(now)),
+        )
 
     async def use_invite(self, token: str, user_id: int, now: datetime) -> bool:
         """Mark the invite used; False if someone used it first."""
         count = await self._count(
             "UPDATE invites SET used_by = ?, used_at = ? WHERE token = ? AND used_by IS NULL",
             (user_id, to_db(now), token),
+        )
+        return count == 1
+
+    async def hold_notes(self, chat_id: int, contact_id: int, now: datetime) -> bool:
+        count = await self._count(
+            "UPDATE liaison_groups SET notes_held_since = ?, notes_held_for = ?"
+            " WHERE chat_id = ? AND kind = 'staff' AND notes_held_since IS NULL",
+            (to_db(now), contact_id, chat_id),
+        )
+        return count == 1
+
+    async def release_notes(self, chat_id: int) -> bool:
+        count = await self._count(
+            "UPDATE liaison_groups SET notes_held_since = NULL, notes_held_for = NULL"
+            " WHERE chat_id = ? AND notes_held_since IS NOT NULL",
+            (chat_id,),
         )
         return count == 1
 
@@ -152,4 +195,5 @@ def _group(row: aiosqlite.Row) -> LiaisonGroup:
         region_prefix=row["region_prefix"],
         chain=row["chain"],
         is_escalation=bool(row["is_escalation"]),
+        kind=row["kind"],
     )

@@ -174,3 +174,18 @@ async def test_english_report_and_buttons(bot: Bot, tmp_path: Path) -> None:
     params, _ = bot.request.last_message(ADMIN.id)
     assert "Enterprise list l.xlsx: 4 rows" in params["text"]
     assert "Nothing is written until you confirm." in params["text"]
+
+
+async def test_a_list_in_shift_jis_is_refused_in_chat_with_the_row(
+    bot: Bot, tmp_path: Path
+) -> None:
+    await grant(bot.db, ADMIN, Role.ADMIN)
+    path = tmp_path / "名单.csv"
+    path.write_bytes(
+        "name,credit code,region code\n東京電力株式会社,X,110108\n".encode("shift_jis")
+    )
+    await send_list(bot, path)
+    text = bot.request.last_text(ADMIN.id)
+    assert "第 2 行" in text and "UTF-8" in text and ".xlsx" in text
+    assert not button_data(bot.request.last_message(ADMIN.id)[0])
+    assert await enterprises(bot) == 0

@@ -162,6 +162,7 @@ SAMPLE_PARAMS: dict[str, Any] = {
     "first_row": 2,
     "ref_row": 3,
     "old": "OLD",
+    "guess": "big5",
 }
 
 

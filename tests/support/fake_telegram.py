@@ -37,6 +37,8 @@ class RecordingRequest(BaseRequest):
     # Calls Telegram would refuse as the bot's own mistake (a callback query answered twice);
     # the harness fails a test that leaves any.
     violations: list[str] = field(default_factory=list)
+    # (chat id, user id) -> status for getChatMember ("left" when absent)
+    members: dict[tuple[int, int], str] = field(default_factory=dict)
     _answered: set[str] = field(default_factory=set)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
 
@@ -117,6 +119,10 @@ class RecordingRequest(BaseRequest):
                 result["file_size"] = len(content)
                 result["file_path"] = f"documents/{file_id}"
             return result
+        if method == "getChatMember":
+            user_id = int(params["user_id"])
+            status = self.members.get((int(params["chat_id"]), user_id), "left")
+            return {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": "u"}}
         if method in ("sendMessage", "sendDocument", "sendPhoto"):
             return self._message(params, next(self._message_ids))
         if method in ("editMessageText", "editMessageReplyMarkup"):

@@ -76,6 +76,8 @@ _FILE_CODES = frozenset(
         "changed_meanwhile",
         "imported_meanwhile",
         "import_running",
+        "encoding",
+        "mixed_encoding",
     }
 )
 

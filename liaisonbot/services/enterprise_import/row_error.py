@@ -50,6 +50,8 @@ ROW_ERROR_CODES: tuple[str, ...] = (
     "changed_meanwhile",
     "imported_meanwhile",
     "import_running",
+    "encoding",
+    "mixed_encoding",
 )
 
 
