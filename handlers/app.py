@@ -55,7 +55,7 @@ from handlers.policies import upload as policy_upload
 from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
-from handlers.reporting import outbox_sender
+from handlers.reporting import follow_up, outbox_sender
 from handlers.triage import assist
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
@@ -82,6 +82,9 @@ PRIVATE_COMMANDS = (
     "my",
     "show",
     "cancel",
+    "add",
+    "correct",
+    "withdraw",
     "subscribe",
     "unsubscribe",
     "subscriptions",
@@ -186,7 +189,12 @@ def add_handlers(application: Application) -> None:
                 report_command.edited_report_command,
                 filters=filters.UpdateType.EDITED_MESSAGE,
             ),
-            CommandHandler("cancel", report_dialog.cancel, filters=new_message & private),
+            CommandHandler("cancel", report_dialog.cancel, filters=new_message),
+            # the enterprise follows its report through: 补充, 修改, 撤回
+            CommandHandler("add", follow_up.add_command, filters=new_message),
+            CommandHandler("correct", follow_up.correct_command, filters=new_message),
+            CommandHandler("withdraw", follow_up.withdraw_command, filters=new_message),
+            CallbackQueryHandler(follow_up.on_follow_up_pressed, pattern=r"^f\|"),
             CallbackQueryHandler(report_dialog.on_draft_button_pressed, pattern=r"^d\|"),
             CallbackQueryHandler(
                 outbox_sender.on_summary_card_pressed, pattern=rf"^{outbox_sender.SUMMARY_BUTTON}\|"

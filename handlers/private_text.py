@@ -20,6 +20,7 @@ from handlers.checkins.flow import answer_typed as answer_checkin_step
 from handlers.common import language
 from handlers.i18n import t
 from handlers.reporting.dialog import answer_draft_step
+from handlers.reporting.follow_up import add_typed_addition
 from handlers.triage.prompts import answer_open_prompt, answer_prompt, prompt_replied_to
 
 
@@ -36,5 +37,7 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if await answer_draft_step(update, context):
         return
     if await answer_open_prompt(update, context):
+        return
+    if await add_typed_addition(update, context):
         return
     await message.reply_text(t(await language(context, user), "help.hint"))

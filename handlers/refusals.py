@@ -10,6 +10,7 @@ from handlers.i18n import t
 from liaisonbot.domain.codes import InvalidCode
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.limits import TextRejected
+from liaisonbot.domain.vocabulary import ReportState
 
 
 def text_problem(exc: ValidationError) -> TextRejected | None:
@@ -39,4 +40,10 @@ def domain_refusal(lang: str, exc: DomainError, *, html: bool = True) -> str:
     """The refusal as HTML (send with parse_mode HTML: parameters may echo what the user typed),
     or with `html=False` as plain text for a callback alert, which has no parse mode."""
     show = escape if html else str
-    return t(lang, f"error.{exc.code}", **{k: show(str(v)) for k, v in exc.params.items()})
+    params = {k: show(str(v)) for k, v in exc.params.items()}
+    if exc.params.get("state") in _STATES:  # a state in words, never its code
+        params["state"] = ReportState(exc.params["state"]).label(lang)
+    return t(lang, f"error.{exc.code}", **params)
+
+
+_STATES = frozenset(s.value for s in ReportState)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.i18n import t
 from liaisonbot.domain.models import ReportContent
-from liaisonbot.domain.vocabulary import Category, Labelled
+from liaisonbot.domain.vocabulary import Category, Channel, Labelled
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -44,6 +44,8 @@ def content_lines(content: ReportContent, lang: str, number: int | None = None) 
     )
     if content.attachments:
         lines.append(t(lang, "field.attachments", count=len(content.attachments)))
+    if content.channel is not Channel.CHAT:  # filed by an officer from a call or a visit
+        lines.append(t(lang, "field.channel", value=label(content.channel, lang)))
     return lines
 
 

@@ -73,7 +73,8 @@ def composed_keys() -> set[str]:
         | {f"action.{a.value}" for a in (*Action, *Activity)}
         | {f"remind.{k.value}" for k in Kind}
         | {f"digest.mark_{key}" for key in WARNING_LABELS}
-        | {f"triage.enterprise_{a}" for a in (Action.INFO_GIVEN, Action.REOPEN)}
+        | {f"triage.enterprise_{a}" for a in (Action.INFO_GIVEN, Action.REOPEN, Action.WITHDRAW)}
+        | {f"triage.enterprise_{a}" for a in (Activity.ADD_INFO, Activity.CORRECT)}
         | {"relation.upstream", "relation.downstream"}
     )
 

@@ -26,7 +26,7 @@ from liaisonbot.domain.access import can_view_enterprise, covers, is_admin
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.models import Enterprise
-from liaisonbot.domain.numbers import parse_id
+from liaisonbot.domain.numbers import parse_id, parse_report_number
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read import checkins as checkin_views
 from liaisonbot.read import enterprises as enterprise_views
@@ -293,7 +293,7 @@ async def blockedby_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     lang = await language(context, user)
     d = deps(context)
     args = list(context.args or ())
-    number = parse_id(args[0].lstrip("#")) if args else None
+    number = parse_report_number(args[0]) if args else None
     if len(args) < 2 or number is None:
         await message.reply_text(t(lang, "blockedby.usage"))
         return

@@ -24,6 +24,7 @@ from telegram.ext import ContextTypes
 from handlers.common import deps, language
 from handlers.i18n import t
 from handlers.reporting import dialog as report_dialog
+from handlers.reporting.follow_up import add_file_to_open_question
 from liaisonbot.domain.access import is_admin
 from liaisonbot.read import reports as views
 from liaisonbot.services import drafts
@@ -67,6 +68,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     viewer = await views.viewer(d.db, user.id)
     admin = is_admin(viewer.grants)
     if not admin:
+        if await add_file_to_open_question(update, context):  # a spreadsheet as evidence
+            return
         if suffix in LIST_SUFFIXES or suffix in NEAR_SUFFIXES:
             lang = await language(context, user)
             await message.reply_text(t(lang, "lists.not_admin"))

@@ -17,7 +17,7 @@ from handlers.rendering import action_label, fit, label, local_time
 from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
 from liaisonbot.domain.models import Attachment, Enterprise, Report, ReportEvent
-from liaisonbot.domain.numbers import is_ascii_digits, parse_id
+from liaisonbot.domain.numbers import is_ascii_digits, parse_report_number
 from liaisonbot.domain.vocabulary import Category
 from liaisonbot.read import enterprises as enterprise_views
 from liaisonbot.read import reports as views
@@ -55,8 +55,7 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     lang = await language(context, user)
     d = deps(context)
-    arg = context.args[0].lstrip("#") if context.args else ""
-    number = parse_id(arg)
+    number = parse_report_number(" ".join(context.args or ()))
     if number is None:
         await message.reply_text(t(lang, "show.usage"))
         return

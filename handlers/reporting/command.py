@@ -3,7 +3,7 @@ a deep link to the private chat (in a group) or the guided dialog (in the privat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from pydantic import ValidationError
@@ -12,17 +12,22 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from handlers import rendering
-from handlers.common import deps, language
+from handlers.common import Deps, deps, language
 from handlers.i18n import t
 from handlers.refusals import text_problem, text_refusal
 from handlers.reporting import keyboards
 from handlers.reporting.delivery import deliver_filed
 from handlers.reporting.dialog import REPORT_PAYLOAD, start_dialog
-from liaisonbot.domain.errors import NotBound
-from liaisonbot.domain.models import ReportContent
-from liaisonbot.domain.vocabulary import Category, Scope, Urgency
+from liaisonbot.domain.access import covers
+from liaisonbot.domain.errors import NotAllowed, NotBound
+from liaisonbot.domain.models import Enterprise, ReportContent
+from liaisonbot.domain.vocabulary import Category, Channel, Role, Scope, Urgency
 from liaisonbot.read import groups as group_views
+from liaisonbot.read import reports as views
+from liaisonbot.services import enterprises as enterprise_service
 from liaisonbot.services import intake
+
+MAX_NAMED = 8  # enterprises listed when a name matches several
 
 # Words that may follow the category to set urgency or scope, in either language.
 URGENCY_WORDS = {
@@ -47,6 +52,20 @@ SCOPE_WORDS = {
 }
 
 
+# How an officer heard what they file for an enterprise (电话、视频连线、走访).
+CHANNEL_WORDS = {
+    "电话": Channel.PHONE,
+    "phone": Channel.PHONE,
+    "视频": Channel.VIDEO,
+    "视频连线": Channel.VIDEO,
+    "video": Channel.VIDEO,
+    "走访": Channel.VISIT,
+    "visit": Channel.VISIT,
+}
+# Filed for an enterprise with no channel named: a phone call, the most common.
+DEFAULT_CHANNEL = Channel.PHONE
+
+
 @dataclass(frozen=True)
 class OneLine:
     category_word: str
@@ -54,6 +73,7 @@ class OneLine:
     urgency: Urgency
     scope: Scope
     text: str
+    channel: Channel | None = None
 
 
 def command_text(message: Message) -> str:
@@ -68,7 +88,7 @@ def parse_one_line(text: str) -> OneLine:
     if "\n" in first:  # "/report LOG\ntitle": the category ends at the line break
         first, _, tail = first.partition("\n")
         rest = tail + (" " + rest if rest else "")
-    urgency, scope = Urgency.NORMAL, Scope.LOCAL
+    urgency, scope, channel = Urgency.NORMAL, Scope.LOCAL, None
     while rest:
         word, _, remainder = rest.lstrip(" ").partition(" ")
         key = word.lower()
@@ -76,10 +96,19 @@ def parse_one_line(text: str) -> OneLine:
             urgency = URGENCY_WORDS[key]
         elif key in SCOPE_WORDS:
             scope = SCOPE_WORDS[key]
+        elif key in CHANNEL_WORDS:
+            channel = CHANNEL_WORDS[key]
         else:
             break
         rest = remainder
-    return OneLine(first, Category.parse(first), urgency, scope, rest.strip())
+    return OneLine(first, Category.parse(first), urgency, scope, rest.strip(), channel)
+
+
+def split_channel(text: str) -> tuple[Channel | None, str]:
+    """A channel word before the category (`走访 LOG …`, `电话`), and the rest."""
+    word, _, rest = text.strip().partition(" ")
+    channel = CHANNEL_WORDS.get(word.lower())
+    return (channel, rest) if channel else (None, text)
 
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -108,6 +137,29 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
 
     parsed = parse_one_line(text)
+    d = deps(context)
+    for_enterprise: Enterprise | None = None
+    if parsed.category is None and await _is_officer(d, user.id):
+        # `/report 华为 LOG …`: an officer files what an enterprise told them
+        query, _, rest = text.partition(" ")
+        for_enterprise = await _covered_enterprise(message, d, user.id, query.strip(), lang)
+        if for_enterprise is None:
+            return
+        channel, rest = split_channel(rest)
+        parsed = parse_one_line(rest)
+        parsed = replace(parsed, channel=parsed.channel or channel or DEFAULT_CHANNEL)
+        if not rest.strip():
+            if private:
+                await start_dialog(
+                    update,
+                    context,
+                    origin_chat_id=None,
+                    for_enterprise=for_enterprise,
+                    channel=parsed.channel,
+                )
+            else:
+                await message.reply_text(t(lang, "report.for_usage"))
+            return
     if parsed.category is None:
         await message.reply_text(
             t(
@@ -120,7 +172,14 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         )
         return
     if not parsed.text and private:
-        await start_dialog(update, context, origin_chat_id=None, category=parsed.category)
+        await start_dialog(
+            update,
+            context,
+            origin_chat_id=None,
+            category=parsed.category,
+            for_enterprise=for_enterprise,
+            channel=parsed.channel,
+        )
         return
     title, _, description = parsed.text.partition("\n")
     try:
@@ -130,6 +189,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             description=description,
             urgency=parsed.urgency,
             scope=parsed.scope,
+            channel=(parsed.channel or DEFAULT_CHANNEL) if for_enterprise else Channel.CHAT,
         )
     except ValidationError as exc:
         problem = text_problem(exc)
@@ -138,7 +198,6 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await message.reply_text(text_refusal(lang, problem))
         return
 
-    d = deps(context)
     try:
         filed = await intake.submit_report(
             d.db,
@@ -149,11 +208,54 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             origin_chat_id=message.chat.id,
             origin_message_id=message.message_id,
             preferred_group_id=None if private else message.chat.id,
+            for_enterprise_id=for_enterprise.id if for_enterprise else None,
         )
     except NotBound:
         await message.reply_text(t(lang, "error.not_bound"))
         return
+    except NotAllowed:
+        await message.reply_text(t(lang, "error.not_allowed"))
+        return
     await deliver_filed(context.bot, d, filed.report_id)
+
+
+async def _is_officer(d: Deps, user_id: int) -> bool:
+    viewer = await views.viewer(d.db, user_id)
+    return any(g.role in (Role.OFFICER, Role.ADMIN) for g in viewer.grants)
+
+
+async def _covered_enterprise(
+    message: Message, d: Deps, user_id: int, query: str, lang: str
+) -> Enterprise | None:
+    """The one enterprise in the officer's scope that `query` names (a name or credit code);
+    else an answer saying what was found, and None."""
+    viewer = await views.viewer(d.db, user_id)
+    found = [
+        e
+        for e in await enterprise_service.find_enterprises(d.db, query)
+        if covers(viewer.grants, e, Role.OFFICER)
+    ]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        await message.reply_text(
+            t(
+                lang,
+                "report.for_not_found",
+                query=escape(query),
+                categories=rendering.category_list(lang),
+            ),
+            parse_mode=ParseMode.HTML,
+        )
+        return None
+    names = "\n".join(
+        f"• {escape(e.name)} <code>{escape(e.credit_code)}</code>" for e in found[:MAX_NAMED]
+    )
+    await message.reply_text(
+        t(lang, "report.for_ambiguous", query=escape(query), names=names),
+        parse_mode=ParseMode.HTML,
+    )
+    return None
 
 
 async def edited_report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

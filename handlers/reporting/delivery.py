@@ -22,7 +22,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from handlers.common import Deps
 from handlers.i18n import t
-from handlers.rendering import content_lines, fit
+from handlers.rendering import content_lines, fit, label
+from handlers.reporting.keyboards import follow_up_buttons
 from handlers.triage.cards import report_card
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain.models import Enterprise, Report
@@ -72,7 +73,49 @@ async def send_owed(bot: Bot, d: Deps, owed: OwedMessage) -> Attempt:
         return SETTLED
     if owed.kind is Owed.ACK:
         return await send_ack(bot, d, report, owed)
+    if owed.kind is Owed.NOTICE:
+        return await send_notice(bot, d, report, owed)
     return await send_card(bot, d, report, owed)
+
+
+async def send_notice(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> Attempt:
+    """An officer filed this report for the enterprise: each of its contacts is told, with the
+    report as filed and the buttons to add to it. A contact who never opened the private chat
+    (or blocked the bot) is skipped; the others are not held up by them."""
+    enterprise = await views.enterprise(d.db, report.enterprise_id)
+    assert enterprise is not None
+    officer = report.filed_by or report.reporter_id
+    names = await views.user_names(d.db, {officer} if officer else set())
+    for contact in await views.enterprise_contacts(d.db, report.enterprise_id):
+        lang = await d.language_of(contact)
+        text = "\n".join(
+            [
+                t(
+                    lang,
+                    "report.filed_for_you",
+                    number=report.id,
+                    officer=escape(names.get(officer, "") if officer else ""),
+                    channel=label(report.content.channel, lang),
+                ),
+                "",
+                *content_lines(report.content, lang, report.id),
+                "",
+                t(lang, "report.filed_for_you_next", number=report.id),
+            ]
+        )
+        try:
+            await bot.send_message(
+                contact,
+                fit(text, lang, number=report.id),
+                parse_mode=ParseMode.HTML,
+                reply_markup=follow_up_buttons(report.id, report.state, lang),
+            )
+        except Forbidden as exc:
+            log.info("report %s: contact %s not told: %s", report.id, contact, exc)
+        except TelegramError as exc:
+            return await _failed(d, owed, exc)
+    await outbox.notice_sent(d.db, report.id, d.now())
+    return SETTLED
 
 
 async def send_ack(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> Attempt:
@@ -87,6 +130,9 @@ async def send_ack(bot: Bot, d: Deps, report: Report, owed: OwedMessage) -> Atte
             filed_ack(report, enterprise, lang, d.settings.zone),
             parse_mode=ParseMode.HTML,
             reply_parameters=_reply_to(report.origin_message_id),
+            reply_markup=follow_up_buttons(report.id, report.state, lang)
+            if report.origin_chat_id == report.reporter_id and report.filed_by is None
+            else None,
         )
     except Forbidden as exc:  # blocked: nothing to retry, the report stands
         log.warning("report %s: reporter chat %s: %s", report.id, report.origin_chat_id, exc)
@@ -176,7 +222,9 @@ def filed_ack(report: Report, enterprise: Enterprise, lang: str, zone: ZoneInfo)
         ),
         *content_lines(report.content, lang, report.id),
         "",
-        t(lang, "report.filed_next", number=report.id)
+        t(lang, "report.filed_for_next", number=report.id)
+        if report.filed_by is not None
+        else t(lang, "report.filed_next", number=report.id)
         if report.group_chat_id
         else t(lang, "report.filed_no_group"),
     ]

@@ -22,15 +22,19 @@ from handlers.refusals import text_refusal
 from handlers.rendering import content_lines, fit
 from handlers.reporting import keyboards
 from handlers.reporting.delivery import deliver_filed
-from liaisonbot.domain.errors import NotBound
+from handlers.reporting.follow_up import add_file_to_open_question
+from liaisonbot.domain.errors import NotAllowed, NotBound
 from liaisonbot.domain.limits import TextRejected, clean_text
-from liaisonbot.domain.models import Attachment, ReportContent
-from liaisonbot.domain.vocabulary import Category, Scope, Urgency
-from liaisonbot.services import drafts, intake
+from liaisonbot.domain.models import Attachment, Enterprise, ReportContent
+from liaisonbot.domain.vocabulary import Category, Channel, Scope, Urgency
+from liaisonbot.read import reports as views
+from liaisonbot.services import drafts, intake, triage
 from liaisonbot.store.drafts import Draft
 
 REPORT_PAYLOAD = "rep_"  # /start rep_<group chat id>: opened from /report in a group
 MAX_ATTACHMENTS = 10
+# In the draft of an officer filing for an enterprise: its id and name (not report fields).
+FOR_ENTERPRISE, FOR_NAME = "for_enterprise_id", "for_enterprise_name"
 TEXT_STEPS = ("title", "description", "ask")
 ORDER = ("category", "title", "description", "ask", "urgency", "scope", "attachments", "confirm")
 
@@ -73,7 +77,7 @@ async def _prompt(message: Message, draft: Draft, lang: str) -> None:
         )
     else:
         await message.reply_text(
-            draft_summary(content_of(draft), lang),
+            draft_summary(content_of(draft), lang, draft.data.get(FOR_NAME)),
             parse_mode=ParseMode.HTML,
             reply_markup=keyboards.confirm(token, lang),
         )
@@ -81,6 +85,8 @@ async def _prompt(message: Message, draft: Draft, lang: str) -> None:
 
 def content_of(draft: Draft) -> ReportContent:
     data: dict[str, Any] = dict(draft.data)
+    data.pop(FOR_ENTERPRISE, None)
+    data.pop(FOR_NAME, None)
     data["attachments"] = tuple(Attachment(**a) for a in data.get("attachments", []))
     return ReportContent.model_validate(data)
 
@@ -91,13 +97,16 @@ async def start_dialog(
     *,
     origin_chat_id: int | None,
     category: Category | None = None,
+    for_enterprise: Enterprise | None = None,
+    channel: Channel | None = None,
 ) -> None:
+    """The dialog; with `for_enterprise`, an officer files for it (heard by `channel`)."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
     lang = await language(context, user)
     d = deps(context)
-    if not await drafts.is_contact(d.db, user.id):
+    if for_enterprise is None and not await drafts.is_contact(d.db, user.id):
         await message.reply_text(t(lang, "error.not_bound"))
         return
     draft = Draft(
@@ -109,7 +118,17 @@ async def start_dialog(
     if category is not None:
         draft.data["category"] = category.value
         draft.step = "title"
+    if for_enterprise is not None:
+        draft.data[FOR_ENTERPRISE] = for_enterprise.id
+        draft.data[FOR_NAME] = for_enterprise.name
+        draft.data["channel"] = (channel or Channel.PHONE).value
     await drafts.save(d.db, draft, d.now())
+    if for_enterprise is not None:
+        channel_label = (channel or Channel.PHONE).label(lang)
+        await message.reply_text(
+            t(lang, "dialog.started_for", name=escape(for_enterprise.name), channel=channel_label),
+            parse_mode=ParseMode.HTML,
+        )
     await message.reply_text(t(lang, "dialog.started"))
     await _prompt(message, draft, lang)
 
@@ -119,7 +138,18 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert message is not None and user is not None
     lang = await language(context, user)
-    removed = await drafts.discard(deps(context).db, user.id)
+    d = deps(context)
+    removed = await drafts.discard(d.db, user.id) if message.chat.type == "private" else False
+    # The bot's open questions to this user in this chat end too (the one replied to, or all).
+    waiting = await views.open_prompts(d.db, message.chat.id, user.id)
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    questions = [p for p in waiting if replied is None or p.message_id == replied]
+    for prompt in questions:
+        await triage.close_prompt(d.db, prompt.chat_id, prompt.message_id, d.now())
+    if questions and not removed:
+        numbers = t(lang, "text.list_sep").join(sorted({str(p.report_id) for p in questions}))
+        await message.reply_text(t(lang, "dialog.question_cancelled", numbers=numbers))
+        return
     await message.reply_text(t(lang, "dialog.cancelled" if removed else "dialog.nothing_to_cancel"))
 
 
@@ -160,6 +190,8 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     draft = await drafts.get(d.db, user.id)
     if draft is None or draft.step != "attachments":
+        if draft is None and await add_file_to_open_question(update, context):
+            return
         await message.reply_text(t(lang, "dialog.file_not_expected"))
         return
     files = draft.data.setdefault("attachments", [])
@@ -300,14 +332,21 @@ async def _submit(
             origin_message_id=message.message_id,
             preferred_group_id=draft.origin_chat_id,
             draft_user_id=user.id,
+            for_enterprise_id=draft.data.get(FOR_ENTERPRISE),
         )
     except NotBound:
         await query.answer(t(lang, "error.not_bound"), show_alert=True)
+        return
+    except NotAllowed:
+        await query.answer(t(lang, "error.not_allowed"), show_alert=True)
         return
     await query.answer(t(lang, "dialog.submitted", number=filed.report_id))
     await message.edit_reply_markup(None)
     await deliver_filed(context.bot, d, filed.report_id)
 
 
-def draft_summary(content: ReportContent, lang: str) -> str:
-    return fit("\n".join([t(lang, "dialog.summary_head"), "", *content_lines(content, lang)]), lang)
+def draft_summary(content: ReportContent, lang: str, for_name: str | None = None) -> str:
+    head = [t(lang, "dialog.summary_head")]
+    if for_name:
+        head.append(t(lang, "dialog.summary_for", name=escape(for_name)))
+    return fit("\n".join([*head, "", *content_lines(content, lang)]), lang)

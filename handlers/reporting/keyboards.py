@@ -10,7 +10,8 @@ from telegram.helpers import create_deep_linked_url
 
 from handlers.buttons_layout import rows
 from handlers.i18n import t
-from liaisonbot.domain.vocabulary import Category, Labelled, Scope, Urgency
+from liaisonbot.domain.vocabulary import Category, Labelled, ReportState, Scope, Urgency
+from liaisonbot.domain.workflow import WORKING_STATES
 
 DRAFT = "d"  # prefix of the report dialog's buttons: d|<draft token>|<verb>|<argument>
 
@@ -129,3 +130,22 @@ def edit_fields(token: str, lang: str) -> InlineKeyboardMarkup:
 def open_private_chat(bot_username: str, payload: str, lang: str) -> InlineKeyboardMarkup:
     url = create_deep_linked_url(bot_username, payload)
     return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "button.open_private"), url=url)]])
+
+
+FOLLOW_UP = "f"  # f|verb|report: 补充 / 修改 / 撤回 under the acknowledgement
+
+
+def follow_up_buttons(report_id: int, state: ReportState, lang: str) -> InlineKeyboardMarkup | None:
+    """Under the acknowledgement: 补充 while open, 修改 / 撤回 until accepted."""
+    row: list[InlineKeyboardButton] = []
+    if state in WORKING_STATES:
+        row.append(follow_up_button(lang, "add", report_id))
+    if state is ReportState.SUBMITTED:
+        row += [follow_up_button(lang, verb, report_id) for verb in ("correct", "withdraw")]
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def follow_up_button(lang: str, verb: str, report_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t(lang, f"button.follow_{verb}"), callback_data=f"{FOLLOW_UP}|{verb}|{report_id}"
+    )

@@ -91,7 +91,7 @@ class OutboxSender:
             sent = 0
             cards: dict[int, list[OwedMessage]] = defaultdict(list)
             for owed in due:
-                if owed.kind is Owed.ACK:
+                if owed.kind in (Owed.ACK, Owed.NOTICE):
                     sent += (await send_owed(bot, d, owed)).settled
                 elif owed.group_chat_id is not None:
                     cards[owed.group_chat_id].append(owed)

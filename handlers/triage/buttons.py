@@ -31,6 +31,7 @@ from handlers.triage.questions import ask
 from handlers.triage.verbs import Verb, parse_triage_data
 from liaisonbot.domain.errors import BadArgument, DomainError, IllegalTransition, StaleState
 from liaisonbot.domain.models import Report
+from liaisonbot.domain.numbers import parse_id
 from liaisonbot.domain.vocabulary import Category, ReportState, Scope
 from liaisonbot.domain.workflow import Action, Activity
 from liaisonbot.read import reports as views
@@ -101,6 +102,36 @@ async def on_recategorize_pressed(p: Press) -> None:
     """The other categories."""
     report = await p.preflight(Activity.RECATEGORIZE)
     await p.show(keyboards.category_panel(p.report_id, p.expected, report.content.category, p.lang))
+
+
+async def on_assign_pressed(p: Press) -> None:
+    """指派: the covering officers as buttons on the card, and the question (typing an @username
+    or id still works)."""
+    report = await p.preflight(Activity.ASSIGN)
+    enterprise = await views.enterprise(p.d.db, report.enterprise_id)
+    assert enterprise is not None
+    ids = await views.officers_covering(p.d.db, enterprise.region_code, enterprise.chain)
+    names = await views.user_names(p.d.db, set(ids))
+    officers = [(i, names.get(i, str(i))) for i in ids]
+    await p.show(keyboards.assign_panel(p.report_id, p.expected, officers, p.lang))
+    await _ask_for_text(p, answered=True)
+
+
+async def on_assign_picked(p: Press) -> Change:
+    """An officer picked on the assign panel: assigned, the card's own buttons back, the typed
+    question no longer waited for."""
+    assignee = parse_id(p.argument)
+    if assignee is None:
+        raise BadArgument(value=p.argument)
+    change = await triage.assign(
+        p.d.db, p.report_id, p.user_id, assignee, expected=p.expected, now=p.d.now(), seat=p.seat
+    )
+    message = p.query.message
+    if message is not None:
+        for prompt in await views.open_prompts(p.d.db, message.chat.id, p.user_id):
+            if prompt.report_id == p.report_id and prompt.action == "assign":
+                await triage.close_prompt(p.d.db, prompt.chat_id, prompt.message_id, p.d.now())
+    return change
 
 
 async def on_back_pressed(p: Press) -> None:
@@ -230,7 +261,8 @@ ON_PRESS: dict[Verb, Callable[[Press], Awaitable[Change | None]]] = {
     Verb.ACCEPT_CONFIRM: on_accept_confirmed,
     Verb.REJECT: on_question_pressed,
     Verb.TAKE: on_take_pressed,
-    Verb.ASSIGN: on_question_pressed,
+    Verb.ASSIGN: on_assign_pressed,
+    Verb.ASSIGN_PICK: on_assign_picked,
     Verb.RECATEGORIZE: on_recategorize_pressed,
     Verb.CATEGORY_PICK: on_category_picked,
     Verb.MERGE: on_question_pressed,
@@ -256,6 +288,7 @@ _PANEL_OF: dict[Verb, Verb | None] = {
     Verb.ACCEPT_CONFIRM: Verb.ACCEPT,
     Verb.OUTCOME_PICK: Verb.RESOLVE,
     Verb.CATEGORY_PICK: Verb.RECATEGORIZE,
+    Verb.ASSIGN_PICK: Verb.ASSIGN,
     Verb.BACK: None,  # any panel
 }
 

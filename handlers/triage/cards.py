@@ -66,6 +66,10 @@ def report_card(
         t(lang, "card.filed_at", at=local_time(report.created_at, zone)),
     ]
     if info is not None:
+        if info.additions:
+            lines.append(t(lang, "card.additions", count=info.additions, number=report.id))
+        if info.corrected:
+            lines.append(t(lang, "card.corrected"))
         lines.extend(triage_lines(report, info, lang, zone, now, internal=internal))
     return fit("\n".join(lines), lang, number=report.id)
 
@@ -113,7 +117,7 @@ def triage_lines(
             t(
                 lang,
                 "card.linked",
-                count=len(info.linked) + 1,
+                count=info.linked_enterprises,
                 numbers=", ".join(f"#{n}" for n in info.linked),
             )
         )

@@ -183,6 +183,22 @@ def category_panel(
     return InlineKeyboardMarkup(panel)
 
 
+MAX_ASSIGN_BUTTONS = 8  # more officers than this: the rest are typed (@username or id)
+
+
+def assign_panel(
+    report_id: int, state: str, officers: list[tuple[int, str]], lang: str
+) -> InlineKeyboardMarkup:
+    """The officers whose scope covers the enterprise, one button each."""
+    buttons = [
+        _button(lang, report_id, Verb.ASSIGN_PICK, state, str(user_id), name)
+        for user_id, name in officers[:MAX_ASSIGN_BUTTONS]
+    ]
+    panel = rows(buttons, 2)
+    panel.append([_button(lang, report_id, Verb.BACK, state)])
+    return InlineKeyboardMarkup(panel)
+
+
 def satisfaction(report_id: int, lang: str) -> InlineKeyboardMarkup:
     """满意 / 基本满意 / 不满意, under the notice that the report was resolved."""
     return InlineKeyboardMarkup(

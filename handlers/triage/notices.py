@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -32,11 +33,19 @@ log = logging.getLogger(__name__)
 
 
 async def notify_reporter(bot: Bot, d: Deps, change: Change) -> None:
-    """Tell the reporter, in their private chat, about a change that concerns them."""
+    """Tell the reporter, in their private chat, about a change that concerns them; for a report
+    an officer filed on the enterprise's behalf, its contacts."""
     report = await views.report(d.db, change.report_id)
     if report is None or report.reporter_id is None:
         return
-    reporter = report.reporter_id
+    if report.filed_by is None:
+        await _notify(bot, d, change, report, report.reporter_id)
+        return
+    for contact in await views.enterprise_contacts(d.db, report.enterprise_id):
+        await _notify(bot, d, change, report.model_copy(update={"reporter_id": contact}), contact)
+
+
+async def _notify(bot: Bot, d: Deps, change: Change, report: Report, reporter: int) -> None:
     if change.action == Action.REOPEN and change.actor_id == reporter:
         return  # they reopened it themselves: the answer to their reason has told them
     lang = await d.language_of(reporter)
@@ -68,6 +77,8 @@ _PLAIN_TELLS: dict[str, str] = {
     Action.REOPEN: "tell.reopened",
     Action.CONFIRM: "tell.closed",
     Action.AUTO_CLOSE: "tell.auto_closed",
+    Action.ESCALATE: "tell.escalated",
+    Action.SEND_BACK: "tell.sent_back",
 }
 
 
@@ -99,13 +110,19 @@ def _reporter_text(
             new=label(new, lang),
         )
         return text, None
+    if action == Activity.EXTEND:
+        due = local_time(datetime.fromisoformat(change.details["due_at"]), zone)
+        reason = escape(change.details.get("reason", ""))
+        return t(lang, "tell.extended", number=number, due=due, reason=reason), None
     if action == Action.RESOLVE:
         return _resolved_text(change, number, lang), satisfaction(number, lang)
     key = _PLAIN_TELLS.get(action)
     if key is None:
         return None
     target = change.details.get("target", "")
-    return t(lang, key, number=number, note=escape(change.note), target=target), None
+    # 上报 and 退回 reasons are the officials' own: the enterprise hears what happens, not why
+    note = "" if action in (Action.ESCALATE, Action.SEND_BACK) else escape(change.note)
+    return t(lang, key, number=number, note=note, target=target), None
 
 
 def _resolved_text(change: Change, number: int, lang: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
@@ -18,20 +19,28 @@ from telegram.ext import ContextTypes
 from handlers.common import Deps, deps, language
 from handlers.i18n import t
 from handlers.refusals import domain_refusal, text_refusal
+from handlers.reporting.follow_up import ADDITION_PREFIX
 from handlers.triage.cards import refresh_cards
 from handlers.triage.changes import after_change
-from liaisonbot.domain.errors import BadArgument, DomainError, IllegalTransition, StaleState
+from liaisonbot.domain.errors import (
+    BadArgument,
+    BadNumber,
+    BadPerson,
+    DomainError,
+    ExtensionOutOfRange,
+    IllegalTransition,
+    StaleState,
+)
 from liaisonbot.domain.limits import TextRejected
-from liaisonbot.domain.numbers import parse_id, parse_number
+from liaisonbot.domain.numbers import parse_id, parse_number, parse_report_number
 from liaisonbot.read import reports as views
+from liaisonbot.services import follow_up, triage
 from liaisonbot.services import policies as policy_service
-from liaisonbot.services import triage
 from liaisonbot.services.triage import Change, Outcome, Satisfaction, Seat
 
 log = logging.getLogger(__name__)
 
 PUBLIC_PREFIX = re.compile(r"^\s*(公开|public)\s*[:：]\s*", re.IGNORECASE)
-NUMBER = re.compile(r"#?([0-9]{1,9})")
 
 
 async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -202,20 +211,30 @@ async def _answer(d: Deps, prompt: views.Prompt, user_id: int, text: str) -> Cha
         )
     if action == "extend":
         days_text, _, reason = text.strip().partition(" ")
-        days = parse_number(days_text, maximum=999)
-        if days is None:
-            raise BadArgument(value=days_text[:20])
-        return await triage.extend(
-            d.db,
-            rid,
-            user_id,
-            days,
-            reason,
-            expected=expected,
-            now=now,
-            zone=d.settings.zone,
-            seat=seat,
-        )
+        days = parse_number(unicodedata.normalize("NFKC", days_text), maximum=999)
+        try:
+            return await triage.extend(
+                d.db,
+                rid,
+                user_id,
+                days or 0,
+                reason,
+                expected=expected,
+                now=now,
+                zone=d.settings.zone,
+                seat=seat,
+            )
+        except ExtensionOutOfRange as exc:
+            exc.params["value"] = days_text[:20]  # as typed: `四十`, `40天`
+            raise
+    if action == "add":
+        text = ADDITION_PREFIX.sub("", text, count=1)  # "补充：…" as the answer
+        return await follow_up.add_info(d.db, rid, user_id, text, now=now)
+    if action == "correct":
+        title, _, description = text.strip().partition("\n")
+        return await follow_up.correct(d.db, rid, user_id, title, description, now=now)
+    if action == "withdraw":
+        return await follow_up.withdraw(d.db, rid, user_id, text, now=now)
     if action == "info":
         return await triage.give_info(d.db, rid, user_id, text, now=now)
     if action == "reopen":
@@ -231,10 +250,10 @@ def _with_ticked(typed: str, ticked: list[str]) -> str:
 
 
 def _number(text: str) -> int:
-    match = NUMBER.fullmatch(text.strip())
-    if match is None:
-        raise BadArgument(value=text.strip()[:20])
-    return int(match.group(1))
+    number = parse_report_number(text)
+    if number is None:
+        raise BadNumber(value=text.strip()[:20])
+    return number
 
 
 async def _person(d: Deps, text: str) -> int:
@@ -246,7 +265,7 @@ async def _person(d: Deps, text: str) -> int:
         user_id = await views.user_id_by_username(d.db, word[1:])
         if user_id is not None:
             return user_id
-    raise BadArgument(value=word[:40])
+    raise BadPerson(value=word[:40])
 
 
 async def _note_on_card(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int) -> None:

@@ -112,13 +112,27 @@ async def _send(bot: Bot, d: Deps, reminder: reminders.Reminder, lang: str) -> b
     for chat_id in targets:
         assert chat_id is not None
         target_lang = (await views.user_language(d.db, chat_id) if chat_id > 0 else None) or lang
+        text = t(target_lang, f"remind.{reminder.kind.value}", **params)
         try:
-            await bot.send_message(
-                chat_id,
-                t(target_lang, f"remind.{reminder.kind.value}", **params),
-                parse_mode=ParseMode.HTML,
-            )
+            await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
             sent = True
-        except Forbidden as exc:  # blocked or removed: noted, not retried
+        except Forbidden as exc:  # blocked, removed or never started: not retried
             log.warning("reminder for report %s not delivered to %s: %s", c.report_id, chat_id, exc)
+            if chat_id > 0 and c.group_chat_id is not None:
+                sent = await _in_group(bot, d, c.group_chat_id, chat_id, text) or sent
     return sent
+
+
+async def _in_group(bot: Bot, d: Deps, group_id: int, person_id: int, text: str) -> bool:
+    """A person the bot may not write to privately is reminded in the liaison group, by mention
+    (in the group's language: everyone there reads it)."""
+    names = await views.user_names(d.db, {person_id})
+    mention = (
+        f'<a href="tg://user?id={person_id}">{escape(names.get(person_id, str(person_id)))}</a>'
+    )
+    try:
+        await bot.send_message(group_id, f"{mention}\n{text}", parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        log.warning("reminder for %s not posted in group %s either: %s", person_id, group_id, exc)
+        return False
+    return True

@@ -50,6 +50,7 @@ class Verb(StrEnum):
     # on the panels
     ACCEPT_PICK = "acu"  # another urgency or scope on the accept panel
     ACCEPT_CONFIRM = "acx"
+    ASSIGN_PICK = "asp"  # an officer picked on the assign panel
     CATEGORY_PICK = "cas"
     OUTCOME_PICK = "out"
     BACK = "back"  # from a panel to the card's own buttons
@@ -68,6 +69,7 @@ STATE_CODES: dict[ReportState, str] = {
     ReportState.CLOSED: "clo",
     ReportState.REJECTED: "rej",
     ReportState.MERGED: "mer",
+    ReportState.WITHDRAWN: "wdr",
 }
 _CODE_STATES = {code: state for state, code in STATE_CODES.items()}
 _VERBS = frozenset(Verb)

@@ -9,7 +9,7 @@ the configured zone (Asia/Shanghai); a due date keeps the time of day it was set
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -19,7 +19,6 @@ from liaisonbot.domain.workflow import TICKING_STATES
 
 DUE_DAYS: dict[Urgency, int] = {Urgency.URGENT: 1, Urgency.HIGH: 3, Urgency.NORMAL: 7}
 MAX_EXTENSION_DAYS = 30
-DUE_SOON_DAYS = 1  # 临期: at most this many working days left
 SUPERVISE_AFTER_DAYS = 5  # 督办: still open this many working days after the overdue reminder
 
 # States in which the clock runs (submitted has no due date yet; resolved waits on the reporter).
@@ -87,7 +86,7 @@ def extended_due(due_at: datetime, days: int, already: int, zone: ZoneInfo) -> d
 
 @dataclass(frozen=True)
 class DeadlineFlags:
-    due_soon: bool = False  # 临期
+    due_soon: bool = False  # 今日到期: the due date's day has come (the 临期 rung)
     overdue: bool = False  # 超期
     supervise: bool = False  # 督办
 
@@ -97,8 +96,15 @@ class DeadlineFlags:
 
 
 def due_soon_from(due_at: datetime, zone: ZoneInfo) -> datetime:
-    """The moment from which an item counts as 临期."""
-    return add_working_days(due_at, -DUE_SOON_DAYS, zone)
+    """The moment from which an item counts as 今日到期: the start of its due date's day.
+
+    The ladder (docs/domain.md#deadlines) is 今日到期 → 超期 → 督办. It counts days, not a share of
+    the term, so a one-working-day (紧急) item carries no mark on the day it is accepted and reads
+    今日到期 on the morning it is due; a 7-day item gets the same single day of warning.
+    """
+    local_due = due_at.astimezone(zone)
+    start = datetime.combine(local_due.date(), time(0), tzinfo=zone)
+    return start.astimezone(due_at.tzinfo)
 
 
 def supervise_from(overdue_reminded_at: datetime, zone: ZoneInfo) -> datetime:

@@ -87,3 +87,31 @@ class BadArgument(DomainError):
 class NotReporter(DomainError):
     code = "not_reporter"
     sentence = "only the reporter may answer this"
+
+
+class BadNumber(BadArgument):
+    """A report number in none of the forms people write it (`1`, `#1`, `问题1`, `No.1`)."""
+
+    code = "bad_number"
+    sentence = "{value!r} is no report number; write it as 1, #1, 问题1 or No.1"
+
+
+class BadPerson(BadArgument):
+    """An officer named by something that is neither a user id nor a known @username."""
+
+    code = "bad_person"
+    sentence = "{value!r} is no known officer; write a user id or an @username"
+
+
+class ExtensionOutOfRange(BadArgument):
+    """延期 by a number of days outside 1 … what is left of the 30-day allowance."""
+
+    code = "extension_out_of_range"
+    sentence = "cannot extend by {value}: {left} of {limit} working days are left"
+
+
+class NotWithdrawable(IllegalTransition):
+    """撤回 / 修改 once the report was accepted (or it has ended)."""
+
+    code = "not_withdrawable"
+    sentence = "report No. {number} can no longer be changed by the enterprise: it is {state}"

@@ -101,6 +101,7 @@ class Report(BaseModel):
     origin_message_id: int | None = None
     acked_at: datetime | None = None
     due_at: datetime | None = None
+    filed_by: int | None = None  # the officer who filed it for the enterprise (a call, a visit)
     created_at: datetime
     updated_at: datetime
 

@@ -6,6 +6,9 @@ overflows SQLite's integers: every number from outside goes through `parse_numbe
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 # Report numbers, subscription ids, Telegram user ids (< 2^52) and chat ids all fit.
 MAX_ID = 2**53 - 1
 
@@ -32,3 +35,14 @@ def parse_id(text: str) -> int | None:
 def parse_chat_id(text: str) -> int | None:
     """A Telegram chat id: negative for groups."""
     return parse_number(text, minimum=-MAX_ID)
+
+
+# How a person writes a report's number: `1`, `#1`, `问题1`, `问题 1`, `No.1`, `No. 1`, `编号1`
+# (full-width forms such as `＃１` read the same once normalised).
+_REPORT_NUMBER = re.compile(r"(?:#|问题|编号|no\.?)?\s*([0-9]+)号?", re.IGNORECASE)
+
+
+def parse_report_number(text: str) -> int | None:
+    """A report number in any of the forms people write it, or None."""
+    match = _REPORT_NUMBER.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    return parse_id(match.group(1)) if match else None

@@ -134,6 +134,7 @@ class ReportState(Labelled):
     CLOSED = "closed"
     REJECTED = "rejected"
     MERGED = "merged"
+    WITHDRAWN = "withdrawn"
 
 
 class Role(Labelled):
@@ -186,7 +187,7 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "Channel": {
         "CHAT": ("群聊", "Chat"),
         "PHONE": ("电话", "Phone"),
-        "VIDEO": ("视频会议", "Video meeting"),
+        "VIDEO": ("视频连线", "Video call"),
         "VISIT": ("走访", "Visit"),
     },
     "ReportState": {
@@ -199,6 +200,7 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "closed": ("已销号", "Closed"),
         "rejected": ("不予受理", "Rejected"),
         "merged": ("已合并", "Merged"),
+        "withdrawn": ("已撤回", "Withdrawn"),
     },
     "Role": {
         "officer": ("联络员", "Liaison officer"),

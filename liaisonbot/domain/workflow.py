@@ -27,12 +27,14 @@ class Action(StrEnum):
     REOPEN = "reopen"
     CONFIRM = "confirm"
     AUTO_CLOSE = "auto_close"
+    WITHDRAW = "withdraw"  # 撤回 by the enterprise, until the report is accepted
 
 
 TRANSITIONS: dict[tuple[S, Action], S] = {
     (S.SUBMITTED, Action.ACCEPT): S.ACCEPTED,
     (S.SUBMITTED, Action.REJECT): S.REJECTED,
     (S.SUBMITTED, Action.MERGE): S.MERGED,
+    (S.SUBMITTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.ACCEPTED, Action.SIGN): S.IN_PROGRESS,
     (S.ACCEPTED, Action.RETURN): S.NEED_INFO,
     (S.ACCEPTED, Action.ESCALATE): S.ESCALATED,
@@ -60,10 +62,10 @@ WORKING_STATES = OPEN_STATES - {S.RESOLVED}
 TICKING_STATES = WORKING_STATES - {S.SUBMITTED}
 # Dealt with: an outcome was given (resolved, perhaps confirmed).
 DONE_STATES = frozenset({S.RESOLVED, S.CLOSED})
-# Ended without an outcome of its own: refused or folded into another report.
-NOT_TAKEN_STATES = frozenset({S.REJECTED, S.MERGED})
+# Ended without an outcome of its own: refused, folded into another report or withdrawn.
+NOT_TAKEN_STATES = frozenset({S.REJECTED, S.MERGED, S.WITHDRAWN})
 # Nothing more happens.
-FINAL_STATES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
+FINAL_STATES = frozenset({S.CLOSED, S.REJECTED, S.MERGED, S.WITHDRAWN})
 
 
 class Activity(StrEnum):
@@ -82,6 +84,8 @@ class Activity(StrEnum):
     ASSIST_ACCEPT = "assist_accept"
     ASSIST_NOTE = "assist_note"
     ASSIST_DONE = "assist_done"
+    ADD_INFO = "add_info"  # 补充: the enterprise adds words or files to its open report
+    CORRECT = "correct"  # 修改: the enterprise corrects title / description before acceptance
 
 
 # The states in which each activity is allowed.
@@ -99,6 +103,8 @@ ACTIVITY_STATES: dict[Activity, frozenset[S]] = {
     Activity.ASSIST_ACCEPT: OPEN_STATES,
     Activity.ASSIST_NOTE: OPEN_STATES,
     Activity.ASSIST_DONE: OPEN_STATES,
+    Activity.ADD_INFO: WORKING_STATES,
+    Activity.CORRECT: frozenset({S.SUBMITTED}),
 }
 
 

@@ -108,6 +108,30 @@ async def officials_covering(db: Database, region_code: str, chain: str) -> list
     )
 
 
+async def officers_covering(db: Database, region_code: str, chain: str) -> list[int]:
+    """Liaison officers whose scope covers the enterprise's region and chain (指派's choices)."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT user_id, region_prefix, chain FROM roles WHERE role = 'officer'"
+    )
+    return sorted(
+        {
+            r["user_id"]
+            for r in rows
+            if region_code.startswith(r["region_prefix"])
+            and (not r["chain"] or r["chain"] == chain)
+        }
+    )
+
+
+async def enterprise_contacts(db: Database, enterprise_id: int) -> list[int]:
+    """The enterprise's contacts (user ids), in the order they were bound."""
+    rows = await db.fetch_all(
+        "SELECT user_id FROM contacts WHERE enterprise_id = ? ORDER BY bound_at, user_id",
+        (enterprise_id,),
+    )
+    return [r["user_id"] for r in rows]
+
+
 async def people_labels(db: Database, user_ids: set[int]) -> dict[int, str]:
     """Names of `user_ids` as files and the digest name a person (person_label: @username)."""
     if not user_ids:

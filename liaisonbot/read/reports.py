@@ -17,6 +17,8 @@ from liaisonbot.domain.vocabulary import ReportState
 from liaisonbot.read.groups import escalation_group, group
 from liaisonbot.read.people import (
     Viewer,
+    enterprise_contacts,
+    officers_covering,
     officials_covering,
     person_label,
     user_id_by_username,
@@ -112,11 +114,13 @@ __all__ = [
     "Viewer",
     "chains_in_region",
     "enterprise",
+    "enterprise_contacts",
     "enterprise_reports",
     "escalation_group",
     "group",
     "group_queue",
     "groups_queue",
+    "officers_covering",
     "officials_covering",
     "open_prompts",
     "pending_delivery",

@@ -38,6 +38,9 @@ class TriageInfo:
     assist_notes: tuple[AssistNote, ...] = ()
     lead_unit: str = ""
     partner_units: str = ""
+    linked_enterprises: int = 1  # distinct enterprises among this report and those linked to it
+    additions: int = 0  # times the enterprise added words or files after filing (补充)
+    corrected: bool = False  # the enterprise corrected its title or description (修改)
     assignee_id: int | None = None  # the id, for a person the bot has no name of
 
 
@@ -114,6 +117,17 @@ async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
         " WHERE e.report_id = ? AND e.action = 'assist_note' ORDER BY e.id DESC LIMIT 3",
         (report_id,),
     )
+    linked_ids = [report_id, *(r[0] for r in links)]
+    marks = ",".join("?" * len(linked_ids))
+    distinct = await db.fetch_one(
+        f"SELECT COUNT(DISTINCT enterprise_id) AS n FROM reports WHERE id IN ({marks})",
+        tuple(linked_ids),
+    )
+    follow_up = await db.fetch_one(
+        "SELECT SUM(action = 'add_info') AS added, SUM(action = 'correct') AS corrected"
+        " FROM report_events WHERE report_id = ?",
+        (report_id,),
+    )
     assignee = None  # a person the bot never saw has no name: the card says so
     if row["assignee_full"] or row["assignee_username"]:
         assignee = display_name(row["assignee_id"], row["assignee_full"], row["assignee_username"])
@@ -151,6 +165,9 @@ async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
         ),
         lead_unit=row["lead_unit"],
         partner_units=row["partner_units"],
+        linked_enterprises=distinct["n"] if distinct else 1,
+        additions=(follow_up["added"] or 0) if follow_up else 0,
+        corrected=bool(follow_up and follow_up["corrected"]),
     )
 
 
@@ -169,7 +186,7 @@ async def open_prompts(db: Database, chat_id: int, user_id: int) -> list[Prompt]
     rows = await db.fetch_all(
         "SELECT p.* FROM triage_prompts p JOIN reports r ON r.id = p.report_id"
         " WHERE p.chat_id = ? AND p.user_id = ? AND p.used_at IS NULL"
-        " AND (r.state = p.expected_state OR p.action IN ('note', 'pub'))"
+        " AND (r.state = p.expected_state OR p.action IN ('note', 'pub', 'add'))"
         " ORDER BY p.created_at, p.message_id",
         (chat_id, user_id),
     )

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from liaisonbot.domain.errors import NotBound
+from liaisonbot.domain.access import covers
+from liaisonbot.domain.errors import NotAllowed, NotBound
 from liaisonbot.domain.models import LiaisonGroup, ReportContent, ReportEvent
-from liaisonbot.domain.vocabulary import ReportState
+from liaisonbot.domain.vocabulary import ReportState, Role
 from liaisonbot.domain.workflow import Action
 from liaisonbot.services import policies
 from liaisonbot.store import Database, UnitOfWork
@@ -48,18 +49,30 @@ async def submit_report(
     origin_message_id: int | None = None,
     preferred_group_id: int | None = None,
     draft_user_id: int | None = None,
+    for_enterprise_id: int | None = None,
 ) -> Filed:
     """Store the report and its first event in one transaction.
 
     `source_key` names the Telegram action that filed it (a message, a confirm button), so the
     same update handled twice files one report. A finished dialog's draft is removed in the same
     transaction.
+
+    With `for_enterprise_id`, an officer files for that enterprise (what was heard on a call or a
+    visit: `content.channel`); their roles must cover it. The acknowledgement goes to the
+    officer's chat, and the enterprise's contacts are owed a notice.
     """
     async with UnitOfWork(db) as uow:
         existing = await uow.reports.id_by_source_key(source_key)
         if existing is not None:
             return Filed(existing, created=False)
-        enterprise_id = await uow.people.contact_enterprise_id(reporter_id)
+        if for_enterprise_id is not None:
+            enterprise_id: int | None = for_enterprise_id
+            found = await uow.enterprises.get(for_enterprise_id)
+            grants = await uow.people.roles_of(reporter_id)
+            if found is None or not covers(grants, found, Role.OFFICER):
+                raise NotAllowed()
+        else:
+            enterprise_id = await uow.people.contact_enterprise_id(reporter_id)
         if enterprise_id is None:
             raise NotBound()
         enterprise = await uow.enterprises.get(enterprise_id)
@@ -80,6 +93,7 @@ async def submit_report(
             group_chat_id=group_id,
             assignee_id=enterprise.liaison_officer_id,
             now=now,
+            filed_by=reporter_id if for_enterprise_id is not None else None,
         )
         await uow.reports.add_event(
             ReportEvent(
@@ -105,6 +119,8 @@ async def submit_report(
         if group_id is not None:
             card_is_reply = origin_chat_id == group_id
             await uow.outbox.owe(Owed.CARD, report_id, now, taken_over if card_is_reply else now)
+        if for_enterprise_id is not None:
+            await uow.outbox.owe(Owed.NOTICE, report_id, now)
         if draft_user_id is not None:
             await uow.drafts.delete(draft_user_id)
         return Filed(report_id, created=True)

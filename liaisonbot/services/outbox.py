@@ -38,6 +38,13 @@ async def ack_sent(db: Database, report_id: int, now: datetime) -> None:
         await uow.reports.record_acknowledged(report_id, now)
 
 
+async def notice_sent(db: Database, report_id: int, now: datetime) -> None:
+    async with UnitOfWork(db) as uow:
+        owed = await uow.outbox.pending(Owed.NOTICE, report_id)
+        if owed is not None:
+            await uow.outbox.finish(owed.id, Final.SENT, now)
+
+
 async def card_sent(
     db: Database, report_id: int, chat_id: int, message_id: int, now: datetime, *, is_ack: bool
 ) -> None:

@@ -22,6 +22,7 @@ from liaisonbot.store.rows import Repository
 class Owed(StrEnum):
     ACK = "ack"
     CARD = "card"
+    NOTICE = "notice"  # to the enterprise's contacts: an officer filed a report for it
 
 
 class Final(StrEnum):

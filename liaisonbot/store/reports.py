@@ -38,6 +38,7 @@ def report_from_row(row: aiosqlite.Row, attachments: tuple[Attachment, ...] = ()
         origin_message_id=row["origin_message_id"],
         acked_at=from_db(row["acked_at"]),
         due_at=from_db(row["due_at"]),
+        filed_by=row["filed_by"],
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
     )
@@ -56,13 +57,14 @@ class ReportRepository(Repository):
         group_chat_id: int | None,
         assignee_id: int | None,
         now: datetime,
+        filed_by: int | None = None,
     ) -> int:
         at = to_db(now)
         report_id = await self._run(
             "INSERT INTO reports (enterprise_id, reporter_id, channel, category, title,"
             " description, ask, urgency, scope, mode, state, assignee_id, source_key,"
-            " origin_chat_id, origin_message_id, group_chat_id, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " origin_chat_id, origin_message_id, group_chat_id, created_at, updated_at, filed_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 enterprise_id,
                 reporter_id,
@@ -82,9 +84,16 @@ class ReportRepository(Repository):
                 group_chat_id,
                 at,
                 at,
+                filed_by,
             ),
         )
-        for attachment in content.attachments:
+        await self.add_attachments(report_id, content.attachments, now)
+        return report_id
+
+    async def add_attachments(
+        self, report_id: int, attachments: tuple[Attachment, ...], now: datetime
+    ) -> None:
+        for attachment in attachments:
             await self._run(
                 "INSERT INTO attachments (report_id, kind, file_id, file_unique_id, file_name,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -94,10 +103,9 @@ class ReportRepository(Repository):
                     attachment.file_id,
                     attachment.file_unique_id,
                     attachment.file_name,
-                    at,
+                    to_db(now),
                 ),
             )
-        return report_id
 
     async def get(self, report_id: int) -> Report | None:
         row = await self._one("SELECT * FROM reports WHERE id = ?", (report_id,))
@@ -189,6 +197,9 @@ TRIAGE_COLUMNS = frozenset(
         "other_region",
         "lead_unit",
         "partner_units",
+        # corrected by the enterprise before acceptance (liaisonbot/services/follow_up.py)
+        "title",
+        "description",
     }
 )
 

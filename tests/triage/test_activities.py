@@ -62,7 +62,7 @@ async def test_take_and_assign(bot: Bot, triage_world: object) -> None:
     assert "陈联络员" in last_edit(bot, GROUP_ID)["text"]
     await press(bot, SECOND_OFFICER, report_id, "asg", "submitted", message_id=card_id)
     await answer_prompt(bot, SECOND_OFFICER, GROUP_ID, "@nobody_here")
-    assert "无法使用" in bot.request.last_text(GROUP_ID)
+    assert "找不到“@nobody_here”" in bot.request.last_text(GROUP_ID)
     await answer_prompt(bot, SECOND_OFFICER, GROUP_ID, str(STRANGER.id))  # not an officer
     assert "无法使用" in bot.request.last_text(GROUP_ID)
     await answer_prompt(bot, SECOND_OFFICER, GROUP_ID, "@li_officer")
@@ -90,11 +90,13 @@ async def test_merge_and_link_show_enterprises_affected(bot: Bot, triage_world: 
     third, _ = await file_report(bot, "/report LOG 物流园封闭")
 
     await press(bot, OFFICER, first, "lnk", "submitted", message_id=first_card)
-    await answer_prompt(bot, OFFICER, GROUP_ID, f"#{third}")
-    assert "2 家企业" in last_edit(bot, GROUP_ID)["text"]
+    await answer_prompt(bot, OFFICER, GROUP_ID, f"No.{third}")  # any form of the number
+    assert "1 家企业" in last_edit(bot, GROUP_ID)["text"]  # two reports of one company
 
     await press(bot, OFFICER, second, "mrg", "submitted", message_id=second_card)
-    await answer_prompt(bot, OFFICER, GROUP_ID, str(second))  # itself: refused
+    await answer_prompt(bot, OFFICER, GROUP_ID, "第二个")  # no number: the forms are named
+    assert "问题1" in bot.request.last_text(GROUP_ID)
+    await answer_prompt(bot, OFFICER, GROUP_ID, f"问题{second}")  # itself: refused
     assert await state_of(bot, second) is ReportState.SUBMITTED
     await answer_prompt(bot, OFFICER, GROUP_ID, str(first))
     assert await state_of(bot, second) is ReportState.MERGED
@@ -105,7 +107,7 @@ async def test_merge_and_link_show_enterprises_affected(bot: Bot, triage_world: 
         for e in bot.request.sent("editMessageText", GROUP_ID)
         if f"问题 {first}</b>" in e["text"]
     ][-1]
-    assert "3 家企业" in first_text
+    assert "1 家企业" in first_text  # three reports, one company
     assert f"问题 {first}" in bot.request.last_text(CONTACT.id)
 
 
@@ -114,7 +116,7 @@ async def test_extension_is_limited_to_30_days(bot: Bot, triage_world: object) -
     await accept(bot, report_id, card_id)
     await press(bot, OFFICER, report_id, "ext", "accepted", message_id=card_id)
     await answer_prompt(bot, OFFICER, GROUP_ID, "31 太复杂")
-    assert "无法使用" in bot.request.last_text(GROUP_ID)
+    assert "累计最多 30 天" in bot.request.last_text(GROUP_ID)
     await answer_prompt(bot, OFFICER, GROUP_ID, "20 需协调省外企业")
     row = await bot.db.fetch_one(
         "SELECT due_at, extension_days FROM reports WHERE id = ?", (report_id,)
@@ -122,7 +124,7 @@ async def test_extension_is_limited_to_30_days(bot: Bot, triage_world: object) -
     assert row is not None and row["extension_days"] == 20
     await press(bot, OFFICER, report_id, "ext", "accepted", message_id=card_id)
     await answer_prompt(bot, OFFICER, GROUP_ID, "11 还要等")
-    assert "无法使用" in bot.request.last_text(GROUP_ID)
+    assert "还可延 10 天" in bot.request.last_text(GROUP_ID)
     row = await bot.db.fetch_one("SELECT extension_days FROM reports WHERE id = ?", (report_id,))
     assert row is not None and row["extension_days"] == 20
     assert "show_alert" not in last_answer(bot)  # the press itself was fine

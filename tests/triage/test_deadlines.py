@@ -54,8 +54,10 @@ def test_flags() -> None:
     due = local(2026, 12, 7, 10, 0)  # Monday
     open_state = ReportState.IN_PROGRESS
     assert not deadlines.flags(open_state, due, local(2026, 12, 3, 10, 0), ZONE).any
-    # Friday 10:00 is one working day before Monday 10:00: 临期
-    assert deadlines.flags(open_state, due, local(2026, 12, 4, 10, 0), ZONE).due_soon
+    # the ladder: nothing the working day before; 今日到期 from the due day's start; then 超期
+    assert not deadlines.flags(open_state, due, local(2026, 12, 4, 10, 0), ZONE).any
+    assert deadlines.flags(open_state, due, local(2026, 12, 7, 0, 0), ZONE).due_soon
+    assert deadlines.flags(open_state, due, local(2026, 12, 7, 9, 59), ZONE).due_soon
     overdue = deadlines.flags(open_state, due, due + timedelta(minutes=1), ZONE)
     assert overdue.overdue and not overdue.due_soon and not overdue.supervise
     reminded = due + timedelta(minutes=5)
@@ -67,3 +69,13 @@ def test_flags() -> None:
     for state in (ReportState.SUBMITTED, ReportState.RESOLVED, ReportState.CLOSED):
         assert not deadlines.flags(state, due, due + timedelta(days=30), ZONE).any
     assert deadlines.working_days_between(local(2026, 9, 30, 9), local(2026, 10, 12, 9), ZONE) == 4
+
+
+def test_a_one_working_day_item_is_not_marked_on_acceptance() -> None:
+    accepted = local(2026, 12, 3, 10, 0)  # Thursday
+    due = deadlines.due_date(accepted, Urgency.URGENT, ZONE)  # Friday 10:00
+    state = ReportState.ACCEPTED
+    assert not deadlines.flags(state, due, accepted, ZONE).any
+    assert not deadlines.flags(state, due, local(2026, 12, 3, 23, 59), ZONE).any
+    assert deadlines.flags(state, due, local(2026, 12, 4, 8, 0), ZONE).due_soon  # 今日到期
+    assert deadlines.flags(state, due, due, ZONE).overdue

@@ -31,10 +31,12 @@ async def test_due_soon_overdue_and_supervise_each_once(bot: Bot, triage_world: 
     await accept(bot, report_id, card_id, pick="H0")  # HIGH: 3 working days → Tue 12-01 10:00
     assert (await run(bot)).sent == {}
 
-    bot.clock.now = NOW + timedelta(days=4, hours=1)  # Mon 11-30 11:00: one day left
+    bot.clock.now = NOW + timedelta(days=4, hours=1)  # Mon 11-30 11:00: one day left, no mark
+    assert (await run(bot)).sent == {}
+    bot.clock.now = NOW + timedelta(days=5, hours=-9)  # Tue 12-01 01:00: the due day
     assert (await run(bot)).sent == {"due_soon": 1}
-    assert "临期" in bot.request.last_text(OFFICER.id)
-    assert "临期" in bot.request.sent("editMessageText", GROUP_ID)[-1]["text"]
+    assert "今日到期" in bot.request.last_text(OFFICER.id)
+    assert "今日到期" in bot.request.sent("editMessageText", GROUP_ID)[-1]["text"]
     assert (await run(bot)).sent == {}
 
     bot.clock.now = NOW + timedelta(days=5, minutes=1)  # Tue 12-01 10:01: overdue

@@ -21,7 +21,7 @@ from liaisonbot.domain.workflow import (
     allowed_actions,
     next_state,
 )
-from liaisonbot.services import intake, triage
+from liaisonbot.services import follow_up, intake, triage
 from liaisonbot.services.triage import Outcome, Satisfaction, Seat
 from liaisonbot.store import Database
 from tests.support.world import CONTACT, NOW, OFFICER
@@ -102,6 +102,8 @@ async def perform(db: Database, action: Action, report_id: int, target_id: int) 
         )
     if action is Action.CONFIRM:
         return await triage.rate(db, report_id, CONTACT.id, Satisfaction.SATISFIED, now=now)
+    if action is Action.WITHDRAW:
+        return await follow_up.withdraw(db, report_id, CONTACT.id, "已自行解决", now=now)
     if action is Action.AUTO_CLOSE:
         changes = await triage.auto_close_due(db, now=now.replace(year=2027), timeout_days=7)
         if not changes:
@@ -182,6 +184,10 @@ async def test_activities_only_in_their_states(
         ),
         Activity.ASSIST_NOTE: lambda: triage.assist_note(
             db, report_id, "4401", ADMIN.id, "已协调", now=NOW
+        ),
+        Activity.ADD_INFO: lambda: follow_up.add_info(db, report_id, CONTACT.id, "补充", now=NOW),
+        Activity.CORRECT: lambda: follow_up.correct(
+            db, report_id, CONTACT.id, "新标题", "新描述", now=NOW
         ),
     }
     await db.conn.execute(

@@ -26,7 +26,7 @@ WORKING_STATES: tuple[ReportState, ...] = (
 PENDING_STATES: tuple[ReportState, ...] = (*WORKING_STATES, ReportState.RESOLVED)
 DONE_STATES = frozenset({ReportState.RESOLVED, ReportState.CLOSED})
 # Not counted in 办结率 at all: never taken on.
-NOT_TAKEN = frozenset({ReportState.REJECTED, ReportState.MERGED})
+NOT_TAKEN = frozenset({ReportState.REJECTED, ReportState.MERGED, ReportState.WITHDRAWN})
 
 # 回访 answers as the events carry them: confirm's note, a reopen (不满意), an auto_close (超时).
 SATISFIED, BASIC, UNSATISFIED, TIMEOUT = "SATISFIED", "BASIC", "UNSATISFIED", "TIMEOUT"

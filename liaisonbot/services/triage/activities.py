@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from liaisonbot.domain import deadlines
 from liaisonbot.domain.access import covers
-from liaisonbot.domain.errors import BadArgument
+from liaisonbot.domain.errors import BadArgument, ExtensionOutOfRange
 from liaisonbot.domain.vocabulary import Category, ReportState, Role
 from liaisonbot.domain.workflow import Activity, check_activity
 from liaisonbot.services.triage.steps import (
@@ -141,18 +141,21 @@ async def extend(
     seat: Seat = Seat.GROUP,
 ) -> Change:
     """Move the due date by `days` working days (30 in all at most), with a recorded reason."""
-    reason = clean(reason, "reason")
     async with UnitOfWork(db) as uow:
         report, _ = await load_as(uow, report_id, actor_id, seat)
         row = await uow.triage.triage_row(report_id)
         assert row is not None
         already = int(cast("int | None", row["extension_days"]) or 0)  # an INTEGER column
+        left = deadlines.MAX_EXTENSION_DAYS - already
         if report.due_at is None:
             raise BadArgument(value=str(days))
         try:
             due = deadlines.extended_due(report.due_at, days, already, zone)
         except ValueError:
-            raise BadArgument(value=str(days)) from None
+            raise ExtensionOutOfRange(
+                value=days, left=left, limit=deadlines.MAX_EXTENSION_DAYS
+            ) from None
+        reason = clean(reason, "reason")  # after the days: `延期 40` hears about the limit first
         return await amend(
             uow,
             report,
@@ -162,7 +165,7 @@ async def extend(
             now,
             note=f"+{days} {reason}",
             sets={"due_at": due, "extension_days": already + days},
-            details={"due_at": due.isoformat()},
+            details={"due_at": due.isoformat(), "days": str(days), "reason": reason},
         )
 
 

@@ -74,6 +74,10 @@ REPORTER_NOTICES = frozenset(
         Action.AUTO_CLOSE,
         Activity.RECATEGORIZE,
         Activity.PUBLIC_NOTE,
+        # in plain words, without the officials' internal reasons (except an extension's)
+        Action.ESCALATE,
+        Action.SEND_BACK,
+        Activity.EXTEND,
     }
 )
 
