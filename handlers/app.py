@@ -44,6 +44,8 @@ from handlers.people import help as help_commands
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting import outbox_sender
+from handlers.search import find
+from handlers.search import render as search_render
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
@@ -73,6 +75,8 @@ PRIVATE_COMMANDS = (
     "unsubscribe",
     "subscriptions",
     "digest",
+    "chart",
+    "find",
     "enterprise",
     "chain",
     "export",
@@ -89,6 +93,8 @@ GROUP_COMMANDS = (
     "unsubscribe",
     "subscriptions",
     "digest",
+    "chart",
+    "find",
     "enterprise",
     "chain",
     "blockedby",
@@ -186,6 +192,9 @@ def add_handlers(application: Application) -> None:
             MessageHandler(
                 new_message & ~private & filters.REPLY & text, triage_prompts.on_group_reply
             ),
+            # search: /find in any chat (/搜 in the private chat: handlers/private_text.py)
+            CommandHandler("find", find.find_command, filters=new_message),
+            CallbackQueryHandler(find.on_page_pressed, pattern=rf"^{search_render.BUTTON}\|"),
             # groups and roles
             CommandHandler("bindgroup", groups.bindgroup, filters=new_message),
             CommandHandler("grant", groups.grant, filters=new_message),
