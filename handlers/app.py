@@ -29,6 +29,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from handlers import backup_job, private_text
 from handlers.common import Deps, language, remember_user
+from handlers.digest import chart as digest_chart
 from handlers.digest import jobs as digest_jobs
 from handlers.digest import on_demand as digest_on_demand
 from handlers.digest import subscribe as digest_subscribe
@@ -177,6 +178,7 @@ def add_handlers(application: Application) -> None:
                 "subscriptions", digest_subscriptions.subscriptions_command, filters=new_message
             ),
             CommandHandler("digest", digest_on_demand.digest_command, filters=new_message),
+            CommandHandler("chart", digest_chart.chart_command, filters=new_message),
             CallbackQueryHandler(digest_subscribe.on_subscription_button_pressed, pattern=r"^ds\|"),
             # directory: enterprises, the industry chain, the group's queue, exports
             CommandHandler("enterprise", enterprises.enterprise_command, filters=new_message),
@@ -226,6 +228,7 @@ async def _post_init(application: Application) -> None:
     backup_job.schedule(application)
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
+    find.warm_up(application)
 
 
 async def register_commands(application: Application) -> None:

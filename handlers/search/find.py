@@ -8,9 +8,12 @@ searched may turn its pages, and each page is searched again in their present sc
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from handlers.common import deps, language
 from handlers.i18n import t
@@ -19,10 +22,27 @@ from handlers.search.render import page_buttons, render_page
 from liaisonbot.clock import to_db
 from liaisonbot.domain.numbers import parse_id
 from liaisonbot.read import reports as views
+from liaisonbot.search import index, segmenter
 from liaisonbot.search.query import SearchScope, region_lookup, search
 from liaisonbot.search.terms import QueryProblem, parse
 
 CHINESE_COMMAND = "/搜"
+log = logging.getLogger(__name__)
+
+
+def warm_up(application: Application) -> None:
+    """At start, in the background: load jieba (about 1 s, in a worker thread) and index what
+    changed while the bot was down (every report, the first time), so the first search is quick."""
+
+    async def run() -> None:
+        try:
+            await segmenter.load()
+            indexed = await index.refresh(application.bot_data["deps"].db)
+            log.info("search index: %d report(s) indexed at start", indexed)
+        except Exception:
+            log.warning("search index not brought up to date at start", exc_info=True)
+
+    application.bot_data["search_warm_up"] = asyncio.get_running_loop().create_task(run())
 
 
 async def find_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

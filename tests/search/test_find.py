@@ -144,7 +144,7 @@ async def test_chinese_command_and_a_number_alone_in_the_private_chat(
 
 
 async def test_user_text_is_escaped(bot: Bot, triage_world: object) -> None:
-    number, _ = await file_report(bot, "/report OTH <b>芯片</b> & <script>")
+    await file_report(bot, "/report OTH <b>芯片</b> & <script>")
     await bot.say(OFFICER, "/find 芯片")
     text = bot.request.last_text(OFFICER.id)
     assert "&lt;b&gt;<b>芯片</b>&lt;/b&gt; &amp; &lt;script&gt;" in text
