@@ -74,15 +74,8 @@ async def _load(db: Database, ids: list[int]) -> list[Doc]:
     return [compose(r, notes.get(r["id"], ())) for r in rows]
 
 
-async def refresh_batch(db: Database, batch: int = BATCH) -> int:
-    """Index up to `batch` stale reports; how many were indexed."""
-    pending = await db.fetch_all(
-        "SELECT id, report_id FROM search_pending ORDER BY id LIMIT ?", [batch]
-    )
-    if not pending:
-        return 0
-    upto = pending[-1]["id"]
-    ids = sorted({p["report_id"] for p in pending})
+async def _index(db: Database, ids: list[int], upto: int | None) -> None:
+    """Rewrite the rows of `ids`; with `upto`, also forget the pending rows up to it."""
     docs = await _load(db, ids)
     cut = await asyncio.to_thread(_cut, docs)
     async with db.transaction() as conn:
@@ -99,17 +92,28 @@ async def refresh_batch(db: Database, batch: int = BATCH) -> int:
             " staff_text = excluded.staff_text",
             [(d.report_id, d.public_text, d.staff_text) for d in docs],
         )
-        await conn.execute("DELETE FROM search_pending WHERE id <= ?", (upto,))
-    return len(ids)
+        if upto is not None:
+            await conn.execute("DELETE FROM search_pending WHERE id <= ?", (upto,))
 
 
 async def refresh(db: Database, *, batch: int = BATCH) -> int:
-    """Index every stale report; how many were indexed. One refresh at a time per database."""
+    """Index every stale report, each once, `batch` at a time; how many were indexed. The pending
+    rows seen at the start are forgotten with the last batch. One refresh at a time per
+    database."""
     lock = _locks.setdefault(id(db), asyncio.Lock())
-    total = 0
     async with lock:
-        while True:
-            done = await refresh_batch(db, batch)
-            if not done:
-                return total
-            total += done
+        row = await db.fetch_one("SELECT MAX(id) FROM search_pending")
+        upto = row[0] if row else None
+        if upto is None:
+            return 0
+        stale = [
+            r[0]
+            for r in await db.fetch_all(
+                "SELECT DISTINCT report_id FROM search_pending WHERE id <= ? ORDER BY report_id",
+                [upto],
+            )
+        ]
+        chunks = [stale[i : i + batch] for i in range(0, len(stale), batch)] or [[]]
+        for number, chunk in enumerate(chunks):
+            await _index(db, chunk, upto if number == len(chunks) - 1 else None)
+        return len(stale)

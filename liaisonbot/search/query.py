@@ -97,15 +97,16 @@ def _like(keyword: str) -> str:
 
 
 def _keyword_sql(keyword: str, staff: bool, *, like_only: bool) -> tuple[str, list[Any]]:
+    """The condition for one keyword. LIKE reads the row's own `search_docs` text (joined as
+    `d`), so it costs only for the rows walked: newest first, the walk stops at a page."""
     columns = "{public_words staff_words}" if staff else "public_words"
-    like_docs = "public_text LIKE ? ESCAPE '\\'" + (
-        " OR staff_text LIKE ? ESCAPE '\\'" if staff else ""
+    like = "d.public_text LIKE ? ESCAPE '\\'" + (
+        " OR d.staff_text LIKE ? ESCAPE '\\'" if staff else ""
     )
     like_params = [_like(keyword)] * (2 if staff else 1)
-    like = f"r.id IN (SELECT report_id FROM search_docs WHERE {like_docs})"
     phrase = None if like_only else _fts_phrase(keyword)
     if phrase is None:
-        return like, like_params
+        return f"({like})", like_params
     fts = "r.id IN (SELECT rowid FROM search_words WHERE search_words MATCH ?)"
     fts_params: list[Any] = [f"{columns}: ({phrase})"]
     if len(keyword) <= 2:
