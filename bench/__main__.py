@@ -5,7 +5,15 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench_intake", "bench_import", "bench_digest", "bench_bombs", "bench_locks")
+BENCHES = (
+    "bench_intake",
+    "bench_import",
+    "bench_digest",
+    "bench_bombs",
+    "bench_locks",
+    "bench_charts",
+    "bench_search",
+)
 
 
 def main(argv: list[str]) -> int:
