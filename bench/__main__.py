@@ -11,6 +11,8 @@ BENCHES = (
     "bench_digest",
     "bench_bombs",
     "bench_locks",
+    "bench_crash",
+    "bench_checkins",
     "bench_charts",
     "bench_search",
 )

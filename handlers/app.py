@@ -13,7 +13,6 @@ from telegram import (
 )
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,7 +26,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from handlers import backup_job, private_text
+from handlers import backup_job, private_text, unknown
+from handlers.checkins import commands as checkin_commands
+from handlers.checkins import flow as checkin_flow
+from handlers.checkins import rounds as checkin_rounds
 from handlers.common import Deps, language, remember_user
 from handlers.digest import chart as digest_chart
 from handlers.digest import jobs as digest_jobs
@@ -39,14 +41,21 @@ from handlers.directory import enterprises, queue
 from handlers.directory import export as export_chat
 from handlers.directory import lists as list_upload
 from handlers.i18n import LANGUAGES, t
-from handlers.inbox import InboxRequest, LiaisonApplication, replay_unhandled
-from handlers.people import groups, invite, my_reports, start
+from handlers.inbox import (
+    InboxRequest,
+    LiaisonApplication,
+    replay_unhandled,
+    schedule_pruning,
+)
+from handlers.people import groups, invite, my_reports, start, whoami
 from handlers.people import help as help_commands
+from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting import outbox_sender
 from handlers.search import find
 from handlers.search import render as search_render
+from handlers.triage import assist
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
 from handlers.triage import reminders as reminder_jobs
@@ -81,9 +90,12 @@ PRIVATE_COMMANDS = (
     "enterprise",
     "chain",
     "export",
+    "queue",
     "assign",
     "lang",
+    "id",
     "help",
+    "checkin",
 )
 GROUP_COMMANDS = (
     "report",
@@ -100,6 +112,9 @@ GROUP_COMMANDS = (
     "chain",
     "blockedby",
     "help",
+    "status",
+    "missing",
+    "checkin",
 )
 
 
@@ -132,8 +147,9 @@ def build_application(
     if rate_limit:
         # Telegram's ~20 a minute into one group: the outbox paces itself under it
         # (group_posts_per_minute), and the limiter keeps the replies to buttons within it.
+        # Two lanes: rounds and digests (bulk) yield to replies (handlers/rate_lanes.py).
         group_rate = settings.group_posts_per_minute + 5
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3, group_max_rate=group_rate))
+        builder = builder.rate_limiter(LaneRateLimiter(max_retries=3, group_per_minute=group_rate))
     application = builder.build()
     application.bot_data["deps"] = deps or Deps(db=db, settings=settings)
     add_handlers(application)
@@ -154,6 +170,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("start", start.start, filters=new_message & private),
             CommandHandler("help", help_commands.help_command, filters=new_message),
             CommandHandler("lang", help_commands.lang_command, filters=new_message),
+            CommandHandler(["id", "whoami"], whoami.whoami_command, filters=new_message),
             CommandHandler("invite", invite.invite, filters=new_message),
             CommandHandler("my", my_reports.my_reports, filters=new_message),
             CommandHandler("show", my_reports.show_report, filters=new_message),
@@ -189,6 +206,11 @@ def add_handlers(application: Application) -> None:
             CommandHandler("queue", queue.queue_command, filters=new_message),
             CommandHandler("export", export_chat.export_command, filters=new_message),
             CallbackQueryHandler(list_upload.on_list_import_choice_pressed, pattern=r"^lu\|"),
+            # check-ins: the contact's answers, the group's picture, answers on behalf
+            CallbackQueryHandler(checkin_flow.on_checkin_button_pressed, pattern=r"^ck\|"),
+            CommandHandler("status", checkin_commands.status_command, filters=new_message),
+            CommandHandler("missing", checkin_commands.missing_command, filters=new_message),
+            CommandHandler("checkin", checkin_commands.checkin_command, filters=new_message),
             # triage: card buttons; in groups, answers to the bot's questions and notes on cards
             CallbackQueryHandler(triage_buttons.on_triage_button_pressed, pattern=r"^t\|"),
             MessageHandler(
@@ -203,6 +225,8 @@ def add_handlers(application: Application) -> None:
             CommandHandler("revoke", groups.revoke, filters=new_message),
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate),
             ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+            # any other command: a short answer pointing to /help
+            MessageHandler(new_message & filters.COMMAND, unknown.on_unknown_command),
             # the private chat: text answers a question of the bot or the report dialog
             MessageHandler(new_message & private & text, private_text.on_private_text),
             # a document: a list from an admin, else an attachment of the report dialog
@@ -221,13 +245,15 @@ def add_handlers(application: Application) -> None:
 async def _post_init(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
     await deps.db.open()  # migrates; a no-op when the caller opened it already
-    await Inbox(deps.db).prune(deps.now())
+    schedule_pruning(application)
     await replay_unhandled(application)
     await register_commands(application)
     outbox_sender.schedule(application)  # what a stop left owed goes out while polling
     backup_job.schedule(application)
+    assist.schedule_owed(application)
     await digest_jobs.on_startup(application)
     reminder_jobs.schedule(application)
+    checkin_rounds.schedule(application)
     find.warm_up(application)
 
 

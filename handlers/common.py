@@ -25,6 +25,8 @@ class Deps:
     known_users: dict[int, tuple[str, str]] = field(default_factory=dict)
     # user id -> chosen language (None: the default); read once, kept in step by /lang
     languages: dict[int, str | None] = field(default_factory=dict)
+    # (chat id, message id) -> digests of the card's text and buttons last sent (card_memory)
+    shown_cards: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()

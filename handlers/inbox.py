@@ -20,7 +20,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest, RequestData
 
 from handlers.common import Deps
@@ -32,6 +32,7 @@ from liaisonbot.store.inbox import Inbox
 log = logging.getLogger(__name__)
 
 BUSY_RETRY_SECONDS = 1.0
+PRUNE_EVERY_SECONDS = 6 * 3600
 
 
 class InboxRequest(BaseRequest):
@@ -187,3 +188,22 @@ async def replay_unhandled(application: Application) -> int:
     if kept:
         log.info("%d update(s) kept from before the stop are handled first", len(kept))
     return len(kept)
+
+
+async def _prune(context: ContextTypes.DEFAULT_TYPE) -> None:
+    d: Deps = context.bot_data["deps"]
+    removed = await Inbox(d.db).prune(d.now())
+    if removed:
+        log.info("inbox: %d handled update(s) forgotten", removed)
+
+
+def schedule_pruning(application: Application) -> None:
+    """Handled updates are forgotten after a few days, at start and every six hours."""
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _prune,
+            interval=PRUNE_EVERY_SECONDS,
+            first=5,
+            name="inbox-prune",
+            job_kwargs={"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1},
+        )

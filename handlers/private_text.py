@@ -5,6 +5,7 @@ want the user's words there. In order:
 
 0. `/搜 …` searches (Telegram commands are Latin only, so it arrives as plain text);
 1. a reply to a question of the bot answers that question (even with a draft open);
+1b. with a check-in open (handlers/checkins/flow.py), the text answers its current step;
 2. else, with a draft open, the text answers the draft's current step;
 3. else, the text answers the one question still waiting for this user, as if replied to
    (with several waiting, the user is asked to reply to the one they mean);
@@ -17,6 +18,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers.checkins.flow import answer_typed as answer_checkin_step
 from handlers.common import language
 from handlers.i18n import t
 from handlers.reporting.dialog import answer_draft_step
@@ -33,6 +35,8 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     prompt = await prompt_replied_to(update, context)
     if prompt is not None:
         await answer_prompt(update, context, prompt)
+        return
+    if await answer_checkin_step(update, context):
         return
     if await answer_draft_step(update, context):
         return

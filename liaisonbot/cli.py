@@ -19,6 +19,7 @@ from liaisonbot.domain.codes import InvalidCode, validate_region_code
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import Role
+from liaisonbot.i18n import t, template
 from liaisonbot.logsafe import hide_secrets, secrets_of_token
 from liaisonbot.services import people
 from liaisonbot.store import Database
@@ -247,6 +248,18 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 date_to=args.date_to,
                 tz=settings.zone,
             )
+        elif args.what == "checkins":
+            from liaisonbot.files.checkin_sheet import export_checkins
+
+            written = await export_checkins(
+                db,
+                path,
+                region=region,
+                chain=args.chain,
+                date_from=args.date_from,
+                date_to=args.date_to,
+                tz=settings.zone,
+            )
         else:
             written = await export.export_enterprises(
                 db, path, region=region, chain=args.chain, tz=settings.zone
@@ -386,12 +399,38 @@ def _digest_dry_run(args: argparse.Namespace, settings: Settings) -> int:
             print(html.unescape(re.sub(r"<[^>]+>", "", text)))
             print()
             if args.ledger:
+                target = _ledger_path(Path(args.ledger), sub.id, several=len(subs) > 1)
                 data = await ledger_xlsx(db, digest, zone)
-                await asyncio.to_thread(Path(args.ledger).write_bytes, data)
-                print(f"wrote {args.ledger} ({len(digest.rows)} rows)")
+                await asyncio.to_thread(target.write_bytes, data)
+                print(f"wrote {target} ({len(digest.rows)} rows)")
         return 0
 
     return asyncio.run(_with_db(settings, work))
+
+
+def _ledger_path(asked: Path, subscription_id: int, *, several: bool) -> Path:
+    """One ledger per subscription: with several, `X.xlsx` becomes `X-<id>.xlsx` for each."""
+    if not several:
+        return asked
+    return asked.with_name(f"{asked.stem}-{subscription_id}{asked.suffix or '.xlsx'}")
+
+
+def cmd_checkin(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.checkins.admin import checkin_send, checkin_status
+    from liaisonbot.cli_checkins import checkin_schedule
+
+    region, chain = _region(args.region), (args.chain or "").strip()
+    if args.schedule:
+        return asyncio.run(_with_db(settings, lambda db: checkin_schedule(db, args, region, chain)))
+    if args.status:
+        return asyncio.run(
+            _with_db(settings, lambda db: checkin_status(db, settings, args.date, region, chain))
+        )
+    if args.send and settings.token is None:
+        raise CliError("no bot token: set LIAISONBOT_TOKEN to send check-ins")
+    return asyncio.run(
+        _with_db(settings, lambda db: checkin_send(db, settings, args.dry_run, region, chain))
+    )
 
 
 def _scope_text(region: str, chain: str) -> str:
@@ -436,7 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp_ent.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="write the ledger or the enterprise list")
-    exp.add_argument("what", choices=["ledger", "enterprises"])
+    exp.add_argument("what", choices=["ledger", "enterprises", "checkins"])
     exp.add_argument("file")
     exp.add_argument("--region")
     exp.add_argument("--chain")
@@ -487,6 +526,27 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--ledger", help="with --dry-run: also write the ledger .xlsx here")
     digest.set_defaults(func=cmd_digest)
 
+    checkin = sub.add_parser("checkin", help="resumption check-ins: send, preview, figures")
+    ck_mode = checkin.add_mutually_exclusive_group(required=True)
+    ck_mode.add_argument("--send", action="store_true", help="ask everyone not yet asked")
+    ck_mode.add_argument("--dry-run", action="store_true", help="say who would be asked")
+    ck_mode.add_argument("--status", action="store_true", help="the latest round's figures")
+    ck_mode.add_argument(
+        "--schedule",
+        metavar="WHEN",
+        help="set the schedule for --region/--chain: workdays, daily, weekly:N (1 = Monday), off",
+    )
+    checkin.add_argument("--region")
+    checkin.add_argument("--chain")
+    checkin.add_argument("--at", help="with --schedule: HH:MM in LIAISONBOT_TZ (default 16:00)")
+    checkin.add_argument(
+        "--window-hours",
+        type=float,
+        help="with --schedule: hours open (default: until 12:00 the next working day)",
+    )
+    checkin.add_argument("--date", type=_date, help="with --status: the round's day")
+    checkin.set_defaults(func=cmd_checkin)
+
     group = sub.add_parser("group", help="liaison groups")
     group_sub = group.add_subparsers(dest="group_command", required=True)
     gbind = group_sub.add_parser("bind", help="bind a Telegram group")
@@ -497,6 +557,26 @@ def build_parser() -> argparse.ArgumentParser:
     gbind.add_argument("--escalation", action="store_true", help="the task-force group")
     gbind.set_defaults(func=cmd_group_bind)
     return parser
+
+
+CLI_LANGUAGE = "en"  # the command line speaks English in every run, as its --help does
+
+
+def domain_refusal(exc: DomainError, args: argparse.Namespace) -> str:
+    """A refusal of the core, in English: its own command-line sentence, else the catalogue's
+    (the chat's wording), then what to do about it on the command line (`cli.hint.<code>`)."""
+    params = {k: str(v) for k, v in exc.params.items()}
+    text = str(exc)
+    if type(exc).sentence == DomainError.sentence:  # no sentence of its own
+        for key in (f"error.{exc.code}", f"digest.{exc.code.removeprefix('digest_')}"):
+            if template(CLI_LANGUAGE, key) is not None:
+                text = t(CLI_LANGUAGE, key, **params)
+                break
+    hint = f"cli.hint.{exc.code}"
+    if template(CLI_LANGUAGE, hint) is not None:
+        user = getattr(args, "user_id", None) or getattr(args, "user", None) or "USER_ID"
+        text += " " + t(CLI_LANGUAGE, hint, user=user, **params)
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -518,7 +598,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug and exc.__cause__ is not None:  # through logging: the token is hidden
             logging.getLogger("liaisonbot").error("the failure", exc_info=exc.__cause__)
         prefix = "invalid code " if isinstance(exc, InvalidCode) else ""
-        print(f"liaisonbot: {prefix}{exc}", file=sys.stderr)
+        if isinstance(exc, DomainError):
+            print(f"liaisonbot: {domain_refusal(exc, args)}", file=sys.stderr)
+        else:
+            print(f"liaisonbot: {prefix}{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -4,6 +4,7 @@ liaison group)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,10 @@ from liaisonbot.store import Database
 from tests.support.fake_telegram import RecordingRequest
 from tests.support.updates import Person, UpdateFactory
 from tests.support.world import NOW, Clock, seed_world
+
+# The project's own tests run the sandbox strict: an unknown parameter or field is refused, not
+# ignored as Telegram ignores it, so that this bot never relies on a field Telegram drops.
+os.environ["LIAISONBOT_SANDBOX_STRICT"] = "1"
 
 
 @dataclass

@@ -25,6 +25,7 @@ from telegram.request import BaseRequest
 
 from handlers.digest import chart as digest_chart
 from handlers.digest import render as digest_render
+from handlers.rate_lanes import bulk
 from liaisonbot.charts import runner as chart_runner
 from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
@@ -105,6 +106,7 @@ class TelegramSender:
                 text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                **bulk(self.bot),
             )
         )
         return int(message.message_id)
@@ -112,7 +114,10 @@ class TelegramSender:
     async def send_photo(self, chat_id: int, data: bytes, caption: str) -> None:
         await self._call(
             lambda: self.bot.send_photo(
-                chat_id, InputFile(io.BytesIO(data), filename="chart.png"), caption=caption
+                chat_id,
+                InputFile(io.BytesIO(data), filename="chart.png"),
+                caption=caption,
+                **bulk(self.bot),
             )
         )
 
@@ -122,6 +127,7 @@ class TelegramSender:
                 chat_id,
                 InputFile(io.BytesIO(data), filename=filename),
                 caption=caption,
+                **bulk(self.bot),
             )
         )
 

@@ -20,6 +20,7 @@ from liaisonbot.read.digest.model import (
     TIMEOUT,
     UNSATISFIED,
     Digest,
+    EnterpriseStatus,
     LedgerRow,
     Tally,
 )
@@ -193,7 +194,8 @@ def render_digest(
 
 def _head(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
     """Day, scope and period; the enterprises' resumption when the digest has it."""
-    end = digest.period.end - timedelta(microseconds=1)
+    # a whole day ends at 23:59; today so far (`/digest`) at the moment it was made
+    end = digest.period.end - timedelta(microseconds=0 if digest.previous else 1)
     head = [
         t(lang, "digest.head", day=digest.period.day.isoformat()),
         t(
@@ -219,7 +221,33 @@ def _head(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
                 rate=_rate(status.resumption_rate),
             ),
         ]
+        head += _checkin_lines(status, lang)
     return head
+
+
+def _checkin_lines(status: EnterpriseStatus, lang: str) -> list[str]:
+    """The check-in round's rates and the first suppliers of the 未复工达产名单."""
+    if status.round_date is None:
+        return []
+    lines = [
+        t(
+            lang,
+            "digest.checkin_rates",
+            day=status.round_date.isoformat(),
+            staff=_rate(status.staff_return_rate),
+            capacity=_rate(status.capacity_rate),
+            at=_rate(status.at_threshold),
+            reporting=_rate(status.reporting_rate),
+            missing=status.missing,
+        )
+    ]
+    if status.shortfall_total:
+        lines.append(t(lang, "digest.shortfall_head", count=status.shortfall_total))
+        lines += [
+            t(lang, "digest.shortfall_item", name=escape(name), leading=escape(leading) or "—")
+            for name, leading in status.not_resumed
+        ]
+    return lines
 
 
 def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
@@ -233,16 +261,7 @@ def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
     sat = total.satisfaction
     return [
         t(lang, "digest.section_problems"),
-        t(
-            lang,
-            "digest.flow",
-            new=total.new,
-            accepted=total.accepted,
-            resolved=total.resolved,
-            closed=total.closed,
-            reopened=total.reopened,
-            escalated=total.escalated,
-        ),
+        *_flow_lines(digest, lang, zone),
         t(lang, "digest.open", open=total.open, states=states or "—", as_of=as_of(digest, zone)),
         t(lang, "digest.awaiting", count=total.awaiting_confirmation),
         t(
@@ -270,6 +289,37 @@ def _problem_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
             unsatisfied=sat[UNSATISFIED],
             timeout=sat[TIMEOUT],
             rate=_rate(total.satisfaction_rate),
+        ),
+    ]
+
+
+def _flow(key: str, tally: Tally, lang: str, **extra: object) -> str:
+    return t(
+        lang,
+        key,
+        new=tally.new,
+        accepted=tally.accepted,
+        resolved=tally.resolved,
+        closed=tally.closed,
+        reopened=tally.reopened,
+        escalated=tally.escalated,
+        **extra,
+    )
+
+
+def _flow_lines(digest: Digest, lang: str, zone: ZoneInfo) -> list[str]:
+    """The period's flow; for `/digest`, today so far and the previous day's beside it."""
+    if digest.previous is None:
+        return [_flow("digest.flow", digest.total, lang)]
+    before = digest.previous
+    return [
+        _flow("digest.flow_today", digest.total, lang, as_of=as_of(digest, zone)),
+        _flow(
+            "digest.flow_yesterday",
+            before,
+            lang,
+            rate=_rate(before.done_rate),
+            satisfaction=_rate(before.satisfaction_rate),
         ),
     ]
 

@@ -8,26 +8,32 @@ Several matches for a name answer with a short list and a button per enterprise
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from handlers.checkins import render as checkin_render
 from handlers.common import deps, language
 from handlers.directory import render
 from handlers.i18n import t
 from handlers.refusals import domain_refusal
+from handlers.rendering import fit
+from handlers.triage.changes import after_change
 from liaisonbot.domain.access import can_view_enterprise, covers, is_admin
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.models import Enterprise
 from liaisonbot.domain.numbers import parse_id
 from liaisonbot.domain.vocabulary import Role
+from liaisonbot.read import checkins as checkin_views
 from liaisonbot.read import enterprises as enterprise_views
 from liaisonbot.read import reports as views
 from liaisonbot.read.reports import Viewer
 from liaisonbot.services import enterprises as service
+from liaisonbot.store import Database
 
 PREFIX = "en"
 MAX_CHOICES = 8
@@ -91,11 +97,12 @@ async def _show_enterprise(
     message: Message, context: ContextTypes.DEFAULT_TYPE, viewer: Viewer, e: Enterprise, lang: str
 ) -> None:
     d = deps(context)
+    e = (await _with_checkin_status(d.db, [e], lang))[0]
+    assert e.id is not None
     detail = await enterprise_views.detail(d.db, e)
-    await message.reply_text(
-        render.enterprise_card(detail, lang, d.settings.zone, internal=_internal(viewer, e)),
-        parse_mode=ParseMode.HTML,
-    )
+    card = render.enterprise_card(detail, lang, d.settings.zone, internal=_internal(viewer, e))
+    history = checkin_render.history_lines(await checkin_views.history(d.db, e.id, 5), lang)
+    await message.reply_text(fit("\n".join([card, *history]), lang), parse_mode=ParseMode.HTML)
 
 
 async def _show_chain(
@@ -104,10 +111,27 @@ async def _show_chain(
     assert e.id is not None
     suppliers = await enterprise_views.chain(deps(context).db, e.id)
     visible = [s for s in suppliers if _internal(viewer, s.enterprise)]
+    updated = await _with_checkin_status(deps(context).db, [s.enterprise for s in visible], lang)
+    visible = [replace(s, enterprise=u) for s, u in zip(visible, updated, strict=True)]
     await message.reply_text(
         render.chain_view(e, visible, len(suppliers) - len(visible), lang),
         parse_mode=ParseMode.HTML,
     )
+
+
+async def _with_checkin_status(
+    db: Database, found: list[Enterprise], lang: str
+) -> list[Enterprise]:
+    """The enterprises with their latest check-in as 复工状态 (status, capacity and round)."""
+    latest = await checkin_views.latest_answers(db, [e.id for e in found if e.id is not None])
+    out = []
+    for e in found:
+        if e.id in latest:
+            day, answer = latest[e.id]
+            text = f"{checkin_render.status_label(answer, lang)}（{day:%m-%d}）"
+            e = e.model_copy(update={"resumption_status": text})
+        out.append(e)
+    return out
 
 
 def _staff(viewer: Viewer) -> bool:
@@ -294,6 +318,8 @@ async def blockedby_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if done.blocked_by is None:
         await message.reply_text(t(lang, "blockedby.cleared", number=done.report_id))
         return
+    if done.assist is not None:  # held up in another region: its liaison group is asked to help
+        await after_change(context.bot, d, done.assist)
     await message.reply_text(
         t(
             lang,

@@ -24,6 +24,7 @@ from liaisonbot.domain.numbers import is_ascii_digits
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.files import export_enterprises, export_ledger
 from liaisonbot.read import reports as views
+from liaisonbot.read.event_words import region_words
 
 KINDS = {
     "ledger": ("ledger",),
@@ -74,7 +75,8 @@ def _file_stem(region: str, chain: str) -> str:
 
 
 def _scope_label(region: str, chain: str, lang: str) -> str:
-    parts = [p for p in (region, chain) if p]
+    """福建省（35） 汽车: the region in words with its code, and the chain."""
+    parts = [p for p in (region_words(region, lang) if region else "", chain) if p]
     return " ".join(parts) if parts else t(lang, "export.scope_all")
 
 

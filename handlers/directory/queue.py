@@ -1,4 +1,5 @@
-"""`/queue [mine|overdue|CATEGORY]` in a group: its open reports, overdue first."""
+"""`/queue [mine|overdue|CATEGORY]`: in a group, its open reports; in the private chat, the open
+reports of every group that the officer's scope covers. Overdue first."""
 
 from __future__ import annotations
 
@@ -29,12 +30,9 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert message is not None and user is not None
     lang = await language(context, user)
     d = deps(context)
-    if message.chat.type == ChatType.PRIVATE:
-        await message.reply_text(t(lang, "queue.in_group"))
-        return
-    group = await views.group(d.db, message.chat.id)
+    private = message.chat.type == ChatType.PRIVATE
     viewer = await views.viewer(d.db, user.id)
-    if group is None:
+    if not private and await views.group(d.db, message.chat.id) is None:
         await message.reply_text(t(lang, "error.not_bound_group"))
         return
     allowed = is_admin(viewer.grants) or any(
@@ -45,7 +43,12 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     now = d.now()
     zone = d.settings.zone
-    items = await views.group_queue(d.db, message.chat.id)
+    if private:  # every group's items the viewer's scope covers
+        items = await views.groups_queue(d.db)
+        title = t(lang, "queue.private_title")
+    else:
+        items = await views.group_queue(d.db, message.chat.id)
+        title = message.chat.title or ""
     # only what the viewer's scope covers; each enterprise read once
     enterprises = {
         eid: await views.enterprise(d.db, eid) for eid in {item.enterprise_id for item in items}
@@ -75,7 +78,7 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
     visible.sort(key=order)
     await message.reply_text(
-        queue_text(visible[:QUEUE_LIMIT], message.chat.title or "", lang, zone, now),
+        queue_text(visible[:QUEUE_LIMIT], title, lang, zone, now),
         parse_mode=ParseMode.HTML,
     )
 
@@ -98,7 +101,7 @@ def queue_text(items: list[QueueItem], title: str, lang: str, zone: ZoneInfo, no
                 "queue.item",
                 number=item.id,
                 state=label(item.state, lang),
-                category=escape(item.category),
+                category=escape(category_words(item.category, lang)),
                 enterprise=escape(item.enterprise),
                 title=escape(item.title),
                 due=local_time(item.due_at, zone),
@@ -106,3 +109,11 @@ def queue_text(items: list[QueueItem], title: str, lang: str, zone: ZoneInfo, no
             )
         )
     return "\n".join(lines)
+
+
+def category_words(code: str, lang: str) -> str:
+    """A category's short name (物流运输); an unknown code as stored."""
+    try:
+        return Category(code).short_label(lang)
+    except ValueError:
+        return code

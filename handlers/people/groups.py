@@ -243,7 +243,8 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Removed from a group, or blocked by a user: noted in the log and the database."""
+    """Removed from a group, or blocked by a user: noted in the log and the database. Added to a
+    group it is not bound to: it introduces itself and says how to bind the group."""
     member = update.my_chat_member
     if member is None:
         return
@@ -266,7 +267,16 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             chat.title,
             "; its binding is suspended" if bound else "",
         )
-    elif status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR) and await triage.set_group_active(
-        d.db, chat.id, True
-    ):
-        log.info("the bot is back in bound group %s (%s)", chat.id, chat.title)
+    elif status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
+        if await triage.set_group_active(d.db, chat.id, True):
+            log.info("the bot is back in bound group %s (%s)", chat.id, chat.title)
+        elif member.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
+            await _introduce_myself(context, chat.id, member.from_user)
+
+
+async def _introduce_myself(context: ContextTypes.DEFAULT_TYPE, chat_id: int, adder) -> None:
+    """Added to a group not yet bound: who the bot is and how an admin binds the group."""
+    lang = await language(context, adder)
+    await context.bot.send_message(
+        chat_id, t(lang, "group.introduction"), parse_mode=ParseMode.HTML
+    )

@@ -17,15 +17,14 @@ from handlers.triage.cards import report_card
 from liaisonbot.domain.access import can_view_enterprise
 from liaisonbot.domain.models import Attachment, Enterprise, Report, ReportEvent
 from liaisonbot.domain.numbers import is_ascii_digits, parse_id
-from liaisonbot.domain.vocabulary import Category, Scope, Urgency
+from liaisonbot.domain.vocabulary import Category
 from liaisonbot.read import enterprises as enterprise_views
 from liaisonbot.read import reports as views
+from liaisonbot.read.event_words import note_words
 from liaisonbot.read.reports import ReportListItem, TriageInfo
 from liaisonbot.services.triage import (
     INTERNAL_STEPS,
     INTERNAL_TEXT,
-    Satisfaction,
-    parse_resolution_note,
 )
 
 
@@ -197,40 +196,10 @@ def report_detail(
 
 
 def _event_note(event: ReportEvent, lang: str, names: dict[int, str] | None = None) -> str:
-    """An event's note as HTML, with what the log stores as codes in words: a resolution's
-    outcome and policies, the urgency and scope confirmed at 受理, the categories of 改类别, the
-    enterprise's rating, the person an item was assigned to."""
-    note, action = event.note, event.action
-    if action == "resolve" and (resolution := parse_resolution_note(note)) is not None:
-        outcome, text, policies = resolution
-        worded = t(
-            lang,
-            "show.resolution_note",
-            outcome=t(lang, f"triage.outcome_{outcome.value.lower()}"),
-            text=escape(text),
-        )
-        if policies:
-            worded += t(lang, "text.clause_sep") + t(
-                lang, "card.policies", policies=escape(policies)
-            )
-        return worded
-    if action == "accept":
-        urgency_code, _, scope_code = note.partition(" ")
-        urgency, scope = Urgency.parse(urgency_code), Scope.parse(scope_code)
-        if urgency is not None and scope is not None:
-            return t(
-                lang, "show.accept_note", urgency=label(urgency, lang), scope=label(scope, lang)
-            )
-    if action == "recategorize":
-        old_code, _, new_code = note.partition(" → ")
-        old, new = Category.parse(old_code), Category.parse(new_code)
-        if old is not None and new is not None:
-            return f"{label(old, lang)} → {label(new, lang)}"
-    if action in ("confirm", "auto_close") and note in set(Satisfaction):
-        return t(lang, f"triage.satisfaction_{note.lower()}")
-    if action in ("take", "assign") and is_ascii_digits(note) and names and int(note) in names:
-        return escape(names[int(note)])
-    return escape(note)
+    """An event's note as HTML, with what the log stores as codes in words (the one vocabulary
+    of liaisonbot.read.event_words: outcomes, urgency and scope, categories, ratings, people,
+    regions)."""
+    return escape(note_words(event.action, event.note, lang, names))
 
 
 def blocked_by_line(enterprise: Enterprise, lang: str) -> str:

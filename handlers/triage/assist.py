@@ -10,17 +10,19 @@ from html import escape
 from telegram import Bot, CallbackQuery
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ContextTypes
 
-from handlers.common import Deps
+from handlers.common import Deps, deps
 from handlers.i18n import t
 from handlers.refusals import domain_refusal
-from handlers.triage.cards import region_words
+from handlers.triage.cards import refresh_cards, region_words
 from handlers.triage.keyboards import assist_card
 from handlers.triage.questions import ask
 from handlers.triage.verbs import Verb
 from liaisonbot.domain.errors import DomainError
 from liaisonbot.domain.workflow import Activity
 from liaisonbot.read import reports as views
+from liaisonbot.read import triage as triage_read
 from liaisonbot.read.triage import AssistInfo, assist_by_card
 from liaisonbot.services import triage
 from liaisonbot.services.triage import Change, Seat
@@ -159,3 +161,16 @@ async def _send(bot: Bot, chat_id: int, text: str) -> None:
         await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     except TelegramError as exc:
         log.warning("chat %s: message not sent: %s", chat_id, exc)
+
+
+async def _post_owed(context: ContextTypes.DEFAULT_TYPE) -> None:
+    d = deps(context)
+    for report_id in await triage_read.reports_owing_assist_cards(d.db):
+        await post_assist_cards(context.bot, d, report_id)
+        await refresh_cards(context.bot, d, report_id)
+
+
+def schedule_owed(application: Application) -> None:
+    """At start, shortly after polling resumes: 协办 cards owed from before the stop."""
+    if application.job_queue is not None:
+        application.job_queue.run_once(_post_owed, when=2, name="assist-cards")

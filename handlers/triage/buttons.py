@@ -24,6 +24,7 @@ from handlers.i18n import t
 from handlers.refusals import domain_refusal
 from handlers.triage import keyboards
 from handlers.triage.assist import ASSIST_VERBS, on_assist_pressed
+from handlers.triage.card_memory import swap_buttons
 from handlers.triage.cards import refresh_cards
 from handlers.triage.changes import after_change
 from handlers.triage.questions import ask
@@ -68,7 +69,7 @@ class Press:
     async def show(self, markup: InlineKeyboardMarkup | None) -> None:
         """Swap the card's buttons (a panel, or back to the card's own)."""
         await self.query.answer()
-        await self.query.edit_message_reply_markup(markup)
+        await swap_buttons(self.d, self.query, markup)
 
 
 # -- panels: the card shows other buttons; nothing changes yet ----------------------------------
@@ -203,7 +204,7 @@ async def _ask_for_text(
     if not answered:
         await p.query.answer()
     if back_to_card:
-        await p.query.edit_message_reply_markup(p.card_buttons())
+        await swap_buttons(p.d, p.query, p.card_buttons())
     message = p.query.message
     assert message is not None
     await ask(
@@ -322,7 +323,7 @@ async def on_triage_button_pressed(update: Update, context: ContextTypes.DEFAULT
         change = await ON_PRESS[verb](press)
     except (StaleState, IllegalTransition) as exc:
         await query.answer(domain_refusal(lang, exc, html=False), show_alert=True)
-        await refresh_cards(context.bot, d, report_id)
+        await refresh_cards(context.bot, d, report_id, force=True)
         return
     except DomainError as exc:
         log.info(

@@ -18,6 +18,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from handlers.common import Deps
 from handlers.i18n import t
 from handlers.rendering import content_lines, fit, label, local_time
+from handlers.triage import card_memory
 from handlers.triage.keyboards import triage_card
 from liaisonbot.domain import deadlines
 from liaisonbot.domain.codes import region_name
@@ -91,9 +92,7 @@ def triage_lines(
     *,
     internal: bool = True,
 ) -> list[str]:
-    lines = [
-        t(lang, "card.assignee", name=escape(info.assignee_name) if info.assignee_name else "—")
-    ]
+    lines = [t(lang, "card.assignee", name=assignee_words(info, lang))]
     if report.due_at is not None:
         mark = ""
         if now is not None:
@@ -201,6 +200,15 @@ def coordination_lines(report: Report, info: TriageInfo, lang: str, zone: ZoneIn
     return lines
 
 
+def assignee_words(info: TriageInfo, lang: str) -> str:
+    """王芳 / @wangfang; a person the bot never saw as such (never a bare id); nobody as —."""
+    if info.assignee_name:
+        return escape(info.assignee_name)
+    if info.assignee_id is not None:
+        return t(lang, "words.unknown_person", id=info.assignee_id)
+    return "—"
+
+
 def region_words(code: str) -> str:
     return region_name(code) or code
 
@@ -231,9 +239,10 @@ def ladder_path(info: TriageInfo, lang: str) -> str:
 # -- in the groups ------------------------------------------------------------------------------
 
 
-async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
+async def refresh_cards(bot: Bot, d: Deps, report_id: int, *, force: bool = False) -> None:
     """Edit the report's cards (group and escalation) to its current state; a chat that became
-    a supergroup is followed, an unchanged card is not an error."""
+    a supergroup is followed. A card that would not change is not edited, unless `force` (a
+    stale button was pressed: what that client shows is not what we last sent)."""
     report = await views.report(d.db, report_id)
     info = await views.triage_info(d.db, report_id)
     if report is None or info is None:
@@ -257,6 +266,8 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
         if chat_id is None or message_id is None:
             continue
         markup = triage_card(report.id, report.state.value, seat, lang)
+        if not force and card_memory.unchanged(d, chat_id, message_id, text, markup):
+            continue  # Telegram would answer "message is not modified"
         try:
             try:
                 await bot.edit_message_text(
@@ -269,15 +280,19 @@ async def refresh_cards(bot: Bot, d: Deps, report_id: int) -> None:
             except ChatMigrated as exc:  # the migration update was missed: follow it now
                 log.warning("chat %s migrated to %s; following it", chat_id, exc.new_chat_id)
                 await triage.move_chat(d.db, chat_id, exc.new_chat_id)
+                chat_id = exc.new_chat_id
                 await bot.edit_message_text(
                     text,
-                    chat_id=exc.new_chat_id,
+                    chat_id=chat_id,
                     message_id=message_id,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                 )
+            card_memory.remember(d, chat_id, message_id, text, markup)
         except BadRequest as exc:
-            if "not modified" not in str(exc).lower():
+            if "not modified" in str(exc).lower():
+                card_memory.remember(d, chat_id, message_id, text, markup)
+            else:
                 log.warning("report %s: card in %s not edited: %s", report.id, chat_id, exc)
         except Forbidden as exc:
             log.warning("report %s: no longer in chat %s: %s", report.id, chat_id, exc)

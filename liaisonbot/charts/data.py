@@ -9,20 +9,19 @@ over a weekend or a holiday falls between the bars:
 - 未办结: reports still being worked on (submitted … escalated) at the end of the day, found by
   walking the window's events back from the states now;
 - open items by category: the reports being worked on now;
-- 复工率 and 产能利用率 of the check-in rounds in the window, when check-ins exist
-  (liaisonbot/read/checkins.py; `resumption_series` is the seam).
+- 复工率 and 产能利用率 of the check-in rounds in the window (liaisonbot/read/checkins.py), when
+  there were any.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from liaisonbot.clock import from_db_required, to_db
 from liaisonbot.domain.workflow import WORKING_STATES
+from liaisonbot.read import checkins
 from liaisonbot.read.digest.scope import DigestScope, is_digest_working_day
 from liaisonbot.store import Database
 
@@ -46,7 +45,7 @@ class ChartData:
     resolved: tuple[int, ...]
     open: tuple[int, ...]  # at the end of each day
     open_by_category: tuple[tuple[str, int], ...]  # (category code, count), largest first
-    rounds: tuple[RoundFigures, ...] | None = None  # None: no check-ins in this build
+    rounds: tuple[RoundFigures, ...] = ()  # check-in rounds in the window (none: no panel)
 
     @property
     def total_new(self) -> int:
@@ -158,22 +157,18 @@ async def chart_data(
 
 async def resumption_series(
     db: Database, scope: DigestScope, days: list[date]
-) -> tuple[RoundFigures, ...] | None:
-    """复工率 and 产能利用率 of each check-in round within `days`, or None where check-ins are not
-    built (the seam: liaisonbot/read/checkins.py, issue 12, with `rounds`, `entries` and
-    `figures`)."""
-    try:
-        checkins: Any = importlib.import_module("liaisonbot.read.checkins")
-    except ImportError:
-        return None
+) -> tuple[RoundFigures, ...]:
+    """复工率 and 产能利用率 (percentages) of each check-in round from a week before the first day
+    to the last, in the scope (liaisonbot/read/checkins.py); () when there were none."""
     chain = scope.chains[0] if len(scope.chains) == 1 else ""
     out = []
     for round_day in await checkins.rounds(db, days[0] - timedelta(days=7), days[-1]):
         entries = await checkins.entries(
             db, round_day, region_prefix=scope.region_prefix, chain=chain
         )
-        if scope.chains and len(scope.chains) > 1:
+        if len(scope.chains) > 1:
             entries = [e for e in entries if e.chain in scope.chains]
         f = checkins.figures(entries)
-        out.append(RoundFigures(round_day, f.resumed_any, f.capacity_rate))
+        if f.resumed_any is not None or f.capacity_rate is not None:
+            out.append(RoundFigures(round_day, f.resumed_any, f.capacity_rate))
     return tuple(out)

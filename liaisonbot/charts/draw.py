@@ -147,7 +147,6 @@ def _categories(ax: Axes, data: ChartData, lang: str, family: str) -> None:
 
 
 def _rounds(ax: Axes, data: ChartData, lang: str, family: str) -> None:
-    assert data.rounds is not None
     x = [r.day.strftime("%m-%d") for r in data.rounds]
     resumed = [r.resumed if r.resumed is not None else float("nan") for r in data.rounds]
     capacity = [r.capacity if r.capacity is not None else float("nan") for r in data.rounds]

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from liaisonbot.clock import from_db, utcnow
 from liaisonbot.domain.vocabulary import ReportState
+from liaisonbot.files.checkin_sheet import write_checkins
 from liaisonbot.files.filters import Where, day_bound, scope_filter
 from liaisonbot.files.ledger_columns import (
     EVENT_HEADERS,
@@ -32,12 +34,14 @@ from liaisonbot.files.ledger_summary import (
     DIGEST_SUMMARY_HEADERS,
     DIGEST_SUMMARY_SHEET,
     CategoryCounts,
+    write_definitions,
     write_digest_summary,
 )
 from liaisonbot.files.sheets import SHANGHAI, TableSink, local_time, zh_label
 from liaisonbot.read.digest.model import DONE_STATES, Digest
+from liaisonbot.read.event_words import person_ids_in
 from liaisonbot.read.notes import note_in_words
-from liaisonbot.read.people import person_label
+from liaisonbot.read.people import people_labels, person_label
 from liaisonbot.store import Database
 
 EVENTS_SHEET = "本期办理记录"  # the digest's; the export's is 办理记录
@@ -84,10 +88,13 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
     sink.book.properties.title, sink.book.properties.description = ledger_title(digest, tz)
     logs = await timelines(db, [r.id for r in digest.rows])
     names = {r.id: r.enterprise_name for r in digest.rows}
+    noted = [(ev["action"], ev["note"]) for log in logs.values() for ev in log]
+    noted += [(ev.action, ev.note) for ev in digest.events]
+    people = await people_labels(db, person_ids_in(noted))
 
     sink.table(LEDGER_SHEET, LEDGER_HEADERS)
     for n, row in enumerate(digest.rows, start=1):
-        sink.row(ledger_line(digest_row(n, row, logs.get(row.id, []), tz)))
+        sink.row(ledger_line(digest_row(n, row, logs.get(row.id, []), tz, people)))
 
     sink.table(EVENTS_SHEET, EVENT_HEADERS)
     for n, ev in enumerate(digest.events, start=1):
@@ -101,11 +108,12 @@ async def ledger_xlsx(db: Database, digest: Digest, tz: ZoneInfo) -> bytes:
                 ev.actor,
                 zh_label(ReportState, ev.from_state),
                 zh_label(ReportState, ev.to_state),
-                note_in_words(ev.action, ev.note),
+                note_in_words(ev.action, ev.note, people),
             ]
         )
 
     write_digest_summary(sink, digest)
+    write_definitions(sink)
     return sink.bytes()
 
 
@@ -151,6 +159,7 @@ async def export_ledger(
         sink.row(ledger_line(row))
     await _export_events(db, sink, where)
     counts.write(sink)
+    await write_checkins(db, sink, region=region, chain=chain, date_from=date_from, date_to=date_to)
     return sink.close()
 
 
@@ -158,9 +167,12 @@ async def _export_events(db: Database, sink: TableSink, where: Where) -> None:
     sink.table("办理记录", EVENT_HEADERS)
     n = 0
     async with db.conn.execute(
-        "SELECT ev.*, e.name AS enterprise_name, u.full_name, u.username FROM report_events ev"
+        "SELECT ev.*, e.name AS enterprise_name, u.full_name, u.username,"
+        " p.full_name AS note_full_name, p.username AS note_username FROM report_events ev"
         " JOIN reports r ON r.id = ev.report_id JOIN enterprises e ON e.id = r.enterprise_id"
-        f" LEFT JOIN users u ON u.user_id = ev.actor_id{where.sql} ORDER BY ev.report_id, ev.id",
+        " LEFT JOIN users u ON u.user_id = ev.actor_id"
+        " LEFT JOIN users p ON ev.action IN ('take', 'assign')"
+        f" AND p.user_id = CAST(ev.note AS INTEGER){where.sql} ORDER BY ev.report_id, ev.id",
         where.params,
     ) as cursor:
         async for ev in cursor:
@@ -175,6 +187,14 @@ async def _export_events(db: Database, sink: TableSink, where: Where) -> None:
                     person_label(ev["actor_id"], ev["full_name"], ev["username"]),
                     zh_label(ReportState, ev["from_state"]),
                     zh_label(ReportState, ev["to_state"]),
-                    note_in_words(ev["action"], ev["note"]),
+                    note_in_words(ev["action"], ev["note"], _note_person(ev)),
                 ]
             )
+
+
+def _note_person(ev: Any) -> dict[int, str] | None:
+    """The person a 认领 / 指派 event names, by the id its note keeps."""
+    if ev["note_full_name"] is None and ev["note_username"] is None:
+        return None
+    label = person_label(int(ev["note"]), ev["note_full_name"], ev["note_username"])
+    return {int(ev["note"]): label}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from liaisonbot.domain.codes import region_name
 from liaisonbot.files.sheets import WIDTHS
 from liaisonbot.read.digest.model import LedgerRow
+from liaisonbot.read.event_words import SATISFACTION_CODES, action_words, satisfaction_words
 
 LEDGER_SHEET = "问题台账"
 
@@ -83,41 +84,11 @@ LEDGER_WIDTHS = {
     "配合单位": 24,
 }
 
-# The workflow's actions as the ledger names them (unknown actions print as stored).
-ACTION_LABELS = {
-    "submit": "登记",
-    "accept": "受理",
-    "reject": "不予受理",
-    "merge": "合并",
-    "sign": "签收",
-    "return": "退回补充",
-    "info_given": "已补充",
-    "escalate": "上报",
-    "acknowledge": "已阅",
-    "send_back": "退回办理",
-    "note": "进展",
-    "resolve": "办结",
-    "reopen": "重办",
-    "confirm": "确认销号",
-    "auto_close": "超时销号",
-    "send_down": "退回下一级专班",
-    "units": "确定牵头和配合单位",
-    "assist_request": "请求跨地区协办",
-    "assist_accept": "协办方已接收",
-    "assist_note": "协办方回复",
-    "assist_done": "协办方已办结",
-}
-
 # The ledger's words for the ladder: levels and 协办 states.
 ASSIST_STATE_LABELS = {"requested": "待接收", "accepted": "已接收", "done": "已办结"}
 
-# 回访 answers (liaisonbot.services.triage; the digest's SATISFACTION_LEVELS).
-SATISFACTION_LABELS = {
-    "SATISFIED": "满意",
-    "BASIC": "基本满意",
-    "UNSATISFIED": "不满意",
-    "TIMEOUT": "超时未答",
-}
+# 回访 answers (liaisonbot.services.triage; the digest's SATISFACTION_LEVELS), in words.
+SATISFACTION_LABELS = {code: satisfaction_words(code, "zh") for code in SATISFACTION_CODES}
 
 # Deadline marks, strongest first (docs/domain.md#deadlines).
 WARNING_LABELS = {"supervise": "督办", "overdue": "超期", "due_soon": "临期"}
@@ -148,7 +119,8 @@ def assists_label(assists: tuple[tuple[str, str], ...] | list[tuple[str, str]]) 
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    """An event kind as the ledger names it: the catalogue's words (action.*), in Chinese."""
+    return action_words(action, "zh")
 
 
 def warning_key(row: LedgerRow) -> str | None:

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +29,8 @@ from liaisonbot.files.ledger_columns import (
 )
 from liaisonbot.files.sheets import local_time, region_label, zh_label
 from liaisonbot.read.digest.model import LedgerRow, progress_of
-from liaisonbot.read.notes import OUTCOME_LABELS, note_in_words
+from liaisonbot.read.event_words import outcome_words
+from liaisonbot.read.notes import note_in_words
 from liaisonbot.read.people import person_label
 from liaisonbot.store import Database
 
@@ -75,7 +76,9 @@ def _coordination(row: LedgerRow, events: list[Any]) -> str:
     return row.ask
 
 
-def digest_row(n: int, row: LedgerRow, events: list[Any], tz: ZoneInfo) -> dict[str, Any]:
+def digest_row(
+    n: int, row: LedgerRow, events: list[Any], tz: ZoneInfo, names: Mapping[int, str] | None = None
+) -> dict[str, Any]:
     """Row `n` of the digest's 问题台账: the report, with the times and the 回访 answer its
     events give."""
     accepted = next((ev["at"] for ev in events if ev["action"] == "accept"), None)
@@ -117,10 +120,10 @@ def digest_row(n: int, row: LedgerRow, events: list[Any], tz: ZoneInfo) -> dict[
         "预警": warning_label(row),
         "超期": "超期" if row.flags.overdue or row.flags.supervise else "",
         "已上报未阅": "是" if row.escalated_unacked else "",
-        "办理结果": OUTCOME_LABELS.get(row.outcome or "", row.outcome or ""),
+        "办理结果": outcome_words(row.outcome, "zh"),
         "回访": answer,
         "本期动态": "、".join(action_label(a) for a in row.period_actions),
-        "最新进展": progress_of([(ev["action"], ev["note"]) for ev in events]),
+        "最新进展": progress_of([(ev["action"], ev["note"]) for ev in events], names),
         "需协调事项": _coordination(row, events),
         "办理经过": _brief(events, tz),
         "上报路径": path_label(row.path),
@@ -162,7 +165,12 @@ async def export_rows(
         f" {optional('satisfaction')},"
         + _ladder_columns(columns)
         + " (SELECT ev.action || ':' || ev.note FROM report_events ev"
-        "   WHERE ev.report_id = r.id AND ev.note != '' ORDER BY ev.id DESC LIMIT 1) AS last_note"
+        "   WHERE ev.report_id = r.id AND ev.note != '' ORDER BY ev.id DESC LIMIT 1) AS last_note,"
+        " (SELECT COALESCE(NULLIF(p.full_name, ''), '@' || p.username) FROM report_events ev"
+        "   LEFT JOIN users p ON ev.action IN ('take', 'assign')"
+        "   AND p.user_id = CAST(ev.note AS INTEGER)"
+        "   WHERE ev.report_id = r.id AND ev.note != '' ORDER BY ev.id DESC LIMIT 1)"
+        "   AS last_note_person"
         " FROM reports r JOIN enterprises e ON e.id = r.enterprise_id"
         f" LEFT JOIN users u ON u.user_id = r.assignee_id{where.sql} ORDER BY r.id",
         where.params,
@@ -216,11 +224,19 @@ def _export_row(
         "办结时间": from_db(r["x_resolved_at"]),
         "销号时间": from_db(r["x_closed_at"]),
         "超期": "超期" if overdue else "",
-        "办理结果": OUTCOME_LABELS.get(r["x_outcome"] or "", r["x_outcome"] or ""),
+        "办理结果": outcome_words(r["x_outcome"], "zh"),
         "回访": SATISFACTION_LABELS.get(r["x_satisfaction"] or "", r["x_satisfaction"] or ""),
-        "最新进展": note_in_words(*(r["last_note"] or ":").split(":", 1)),
+        "最新进展": _latest_note(r),
         **_ladder_cells(r),
     }
+
+
+def _latest_note(r: Any) -> str:
+    """最新进展 of an export row: the latest note in words (a person by name)."""
+    action, _, note = (r["last_note"] or ":").partition(":")
+    person = r["last_note_person"]
+    names = {int(note): person} if person and note.isdigit() else None
+    return note_in_words(action, note, names)
 
 
 def _ladder_cells(r: Any) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from typing import Any
 
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.vocabulary import Category
-from liaisonbot.files.sheets import TableSink, zh_label
+from liaisonbot.files.sheets import Share, TableSink, zh_label
+from liaisonbot.read.digest.definitions import FIGURE_DEFINITIONS
 from liaisonbot.read.digest.model import SATISFACTION_LEVELS, Digest, Tally
 
 DIGEST_SUMMARY_SHEET = "汇总"
@@ -40,12 +41,13 @@ CATEGORY_SUMMARY_SHEET = "分类汇总"
 CATEGORY_SUMMARY_HEADERS = ("类别", "问题总数", "办理中", "已办结", "超期", "办结率")
 
 
-def _rate(value: float | None) -> str:
-    return "" if value is None else f"{value:.0%}"
+def _rate(value: float | None) -> Share | None:
+    """A rate as a percentage cell; empty when there is nothing to divide by."""
+    return None if value is None else Share(value)
 
 
-def _hours(value: float | None) -> float | str:
-    return "" if value is None else round(value, 1)
+def _hours(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _tally_row(dimension: str, name: str, t: Tally) -> list[Any]:
@@ -70,6 +72,17 @@ def _tally_row(dimension: str, name: str, t: Tally) -> list[Any]:
         *(t.satisfaction[k] for k in SATISFACTION_LEVELS),
         _rate(t.satisfaction_rate),
     ]
+
+
+NOTES_SHEET = "说明"
+NOTES_HEADERS = ("指标", "口径")
+
+
+def write_definitions(sink: TableSink) -> None:
+    """The 说明 sheet: what each figure counts (liaisonbot.read.digest.definitions)."""
+    sink.table(NOTES_SHEET, NOTES_HEADERS)
+    for figure, definition in FIGURE_DEFINITIONS:
+        sink.row([figure, definition])
 
 
 def write_digest_summary(sink: TableSink, digest: Digest) -> None:
@@ -105,5 +118,5 @@ class CategoryCounts:
         sink.row(["合计", *totals, _share(totals[2], totals[0])])
 
 
-def _share(done: int, total: int) -> str:
-    return f"{done / total:.0%}" if total else ""
+def _share(done: int, total: int) -> Share | None:
+    return Share(done / total) if total else None

@@ -30,6 +30,16 @@ from liaisonbot.domain.vocabulary import Labelled
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+PERCENT_FORMAT = "0%"
+
+
+class Share(float):
+    """A share (0.42) written as a number with a percentage format (42%); in a .csv as 42%."""
+
+    def __str__(self) -> str:
+        return f"{self:.0%}"
+
+
 CSV_DATETIME = "%Y-%m-%d %H:%M"
 
 # Column widths in Excel's character units, by header; others get DEFAULT_WIDTH.
@@ -85,6 +95,8 @@ WIDTHS = {
     "办理中": 8,
     "已办结": 8,
     "办结率": 8,
+    "指标": 22,
+    "口径": 90,
 }
 DEFAULT_WIDTH = 12
 
@@ -180,6 +192,10 @@ def xlsx_row(sheet: Any, values: Sequence[Any], tz: ZoneInfo) -> None:
             cell = WriteOnlyCell(sheet, value=local_time(value, tz))
             cell.number_format = DATETIME_FORMAT
             out.append(cell)
+        elif isinstance(value, Share):
+            cell = WriteOnlyCell(sheet, value=float(value))
+            cell.number_format = PERCENT_FORMAT
+            out.append(cell)
         elif isinstance(value, str):
             text = cell_safe(value)
             out.append(_text_cell(sheet, text) if _formula_like(text) else text)
@@ -230,6 +246,8 @@ class TableSink:
             [
                 local_time(v, self.tz).strftime(CSV_DATETIME)
                 if isinstance(v, datetime)
+                else str(v)
+                if isinstance(v, Share)
                 else csv_safe(v)
                 for v in values
             ]

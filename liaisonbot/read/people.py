@@ -106,3 +106,15 @@ async def officials_covering(db: Database, region_code: str, chain: str) -> list
             and (not r["chain"] or r["chain"] == chain)
         }
     )
+
+
+async def people_labels(db: Database, user_ids: set[int]) -> dict[int, str]:
+    """Names of `user_ids` as files and the digest name a person (person_label: @username)."""
+    if not user_ids:
+        return {}
+    marks = ",".join("?" * len(user_ids))
+    rows = await db.fetch_all(
+        f"SELECT user_id, full_name, username FROM users WHERE user_id IN ({marks})",
+        tuple(user_ids),
+    )
+    return {r["user_id"]: display_name(r["user_id"], r["full_name"], r["username"]) for r in rows}

@@ -24,7 +24,7 @@ from liaisonbot.read.people import (
     user_names,
     viewer,
 )
-from liaisonbot.read.queue import QueueItem, group_queue
+from liaisonbot.read.queue import QueueItem, group_queue, groups_queue
 from liaisonbot.read.regions import chains_in_region, region_codes_under
 from liaisonbot.read.reminders import ReminderCandidate, reminder_candidates
 from liaisonbot.read.triage import (
@@ -116,6 +116,7 @@ __all__ = [
     "escalation_group",
     "group",
     "group_queue",
+    "groups_queue",
     "officials_covering",
     "open_prompts",
     "pending_delivery",

@@ -38,6 +38,7 @@ class TriageInfo:
     assist_notes: tuple[AssistNote, ...] = ()
     lead_unit: str = ""
     partner_units: str = ""
+    assignee_id: int | None = None  # the id, for a person the bot has no name of
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,12 @@ async def triage_info(db: Database, report_id: int) -> TriageInfo | None:
         " WHERE e.report_id = ? AND e.action = 'assist_note' ORDER BY e.id DESC LIMIT 3",
         (report_id,),
     )
-    assignee = None
-    if row["assignee_id"] is not None:
-        assignee = display_name(
-            row["assignee_id"], row["assignee_full"], row["assignee_username"], at_sign=False
-        )
+    assignee = None  # a person the bot never saw has no name: the card says so
+    if row["assignee_full"] or row["assignee_username"]:
+        assignee = display_name(row["assignee_id"], row["assignee_full"], row["assignee_username"])
     return TriageInfo(
         assignee_name=assignee,
+        assignee_id=row["assignee_id"],
         linked=tuple(r[0] for r in links),
         outcome=row["outcome"],
         outcome_text=row["outcome_text"],
@@ -207,3 +207,13 @@ async def assist_by_card(db: Database, chat_id: int, message_id: int) -> tuple[i
         (chat_id, message_id),
     )
     return (row["report_id"], row["region_code"]) if row else None
+
+
+async def reports_owing_assist_cards(db: Database) -> list[int]:
+    """Reports with a 协办 request whose card was never posted (a stop right after the request,
+    or a scene seeded before the bot ran)."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT report_id FROM assist_requests"
+        " WHERE chat_id IS NOT NULL AND message_id IS NULL AND state != 'done' ORDER BY report_id"
+    )
+    return [int(row[0]) for row in rows]

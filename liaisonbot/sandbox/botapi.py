@@ -1,8 +1,11 @@
 """Bot API methods: validation against the spec, faults, flood limits and the method bodies.
 
-Strictness beyond Telegram (on purpose, to catch bugs): unknown parameters are rejected,
-nested objects (reply_markup, reply_parameters, entities, ...) are checked field by field
-against the spec, a bare ``&`` in HTML is rejected, and message length counts UTF-16 units.
+By default the server accepts what Telegram accepts: unknown parameters and unknown fields of
+nested objects are ignored, each recorded as a warning in the call log. Strict (the world's
+`strict`, LIAISONBOT_SANDBOX_STRICT=1; the project's own tests), it goes beyond Telegram on
+purpose, to catch bugs: unknown parameters and fields are rejected and a bare ``&`` in HTML is
+rejected. Either way nested objects (reply_markup, reply_parameters, entities, ...) are checked
+field by field against the spec and message length counts UTF-16 units.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from liaisonbot.sandbox.errors import (
     forbidden,
     too_many_requests,
 )
+from liaisonbot.sandbox.markdown import parse_markdown
 from liaisonbot.sandbox.models import PRESENT, Chat, Message, StoredFile, member_api, now
 from liaisonbot.sandbox.spec import BotApiSpec, Field, FilePart, load_spec
 from liaisonbot.sandbox.state import SandboxWorld, image_size
@@ -98,6 +102,21 @@ def _split_attachments(
     return {k: v for k, v in raw.items() if k not in extra}, extra
 
 
+UNKNOWN_FIELD = ": not a field of "
+
+
+def _plain_string_buttons(params: dict[str, Any]) -> None:
+    """The reference allows a plain string for a reply-keyboard button: its text."""
+    markup = params.get("reply_markup")
+    if isinstance(markup, dict) and isinstance(markup.get("keyboard"), list):
+        markup["keyboard"] = [
+            [{"text": b} if isinstance(b, str) else b for b in row]
+            if isinstance(row, list)
+            else row
+            for row in markup["keyboard"]
+        ]
+
+
 class BotApi:
     """Answers Bot API calls against a `SandboxWorld` and records them in its call log."""
 
@@ -115,6 +134,7 @@ class BotApi:
             "method": canonical,
             "params": {k: _summary(v) for k, v in raw.items()},
         }
+        warnings: list[str] = []
         try:
             if spec_method is None:
                 raise ApiError(404, "Not Found")
@@ -122,8 +142,11 @@ class BotApi:
             if handler is None:
                 raise bad_request(f"method {spec_method.name} is not supported by the sandbox")
             raw, extra_files = _split_attachments(spec_method.fields, raw)
-            params = self.spec.coerce_params(spec_method, raw)
-            self._check_nested(spec_method.fields, params)
+            # Telegram ignores what it does not know; the strict sandbox refuses it
+            unknown: list[str] | None = None if self.world.strict else warnings
+            params = self.spec.coerce_params(spec_method, raw, unknown)
+            _plain_string_buttons(params)
+            self._check_nested(spec_method.fields, params, unknown)
             entry["params"] = {k: _summary(v) for k, v in params.items()}
             params["__files__"] = extra_files
             fault = self.world.faults.take(spec_method.name, params.get("chat_id"))
@@ -146,16 +169,29 @@ class BotApi:
                 entry["result"] = result
         else:
             entry["description"] = body["description"]
+        if warnings:
+            entry["warnings"] = [f"ignored {w} (unknown to the Bot API)" for w in warnings]
         self.world.record_call(entry)
         return status, body
 
-    def _check_nested(self, fields: dict[str, Field], params: dict[str, Any]) -> None:
+    def _check_nested(
+        self, fields: dict[str, Field], params: dict[str, Any], unknown: list[str] | None
+    ) -> None:
+        """Objects in the parameters against the reference; with `unknown` (the lenient
+        default), fields the reference does not know are listed there instead of refused."""
         for name, value in params.items():
             field = fields[name]
             kinds = [t for t in field.types if t not in ("InputFile",)]
             if isinstance(value, FilePart) or not kinds:
                 continue
             problems = [self.spec.check_shape(t, value, name) for t in kinds]
+            if unknown is not None:
+                known = [[p for p in found if UNKNOWN_FIELD not in p] for found in problems]
+                fitting = [i for i, errors in enumerate(known) if not errors]
+                if fitting:  # fits one type but for fields Telegram would ignore
+                    unknown.extend(f"field {p.split(':')[0]}" for p in problems[fitting[0]])
+                    continue
+                problems = known
             if all(problems):
                 best = min(problems, key=len)
                 raise bad_request(f"can't parse {name}: {best[0]}")
@@ -193,14 +229,14 @@ class BotApi:
                 if e["offset"] < 0 or e["length"] <= 0 or e["offset"] + e["length"] > limit:
                     raise bad_request("can't parse entities: entity is out of the text")
         elif parse_mode:
-            if parse_mode.lower() != "html":
-                if parse_mode.lower() in ("markdown", "markdownv2"):
-                    raise bad_request(
-                        f"the sandbox supports parse_mode HTML only, not {parse_mode}"
-                    )
+            mode = parse_mode.lower()
+            if mode not in ("html", "markdown", "markdownv2"):
                 raise bad_request("unsupported parse_mode")
             try:
-                text, ents = parse_html(text, strict=self.world.strict_html)
+                if mode == "html":
+                    text, ents = parse_html(text, strict=self.world.strict_html)
+                else:
+                    text, ents = parse_markdown(text, v2=mode == "markdownv2")
             except EntityParseError as err:
                 raise bad_request(f"can't parse entities: {err}") from None
         else:

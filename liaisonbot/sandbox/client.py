@@ -87,7 +87,7 @@ class SandboxClient:
         await self._post("reset", seed=seed)
 
     async def configure(self, **options: Any) -> dict[str, Any]:
-        """privacy=, strict_html=, callback_answer_timeout=, rate_limits={...}"""
+        """privacy=, strict=, strict_html=, callback_answer_timeout=, rate_limits={...}"""
         return await self._object("POST", "config", json=options)
 
     async def add_user(self, first_name: str, **fields: Any) -> dict[str, Any]:

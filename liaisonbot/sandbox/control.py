@@ -10,7 +10,7 @@ World
   GET    /control/state                      bot, privacy, limits, users, chats, pending updates
   POST   /control/reset      {seed?: true}   forget everything; re-apply the start seed unless
                                              ``seed`` is false
-  POST   /control/config     {privacy?, strict_html?, callback_answer_timeout?,
+  POST   /control/config     {privacy?, strict?, strict_html?, callback_answer_timeout?,
                               rate_limits?: {global_per_second, group_per_minute, chat_per_second}}
   POST   /control/users      {first_name, id?, username?, last_name?, language_code?, is_bot?,
                               started?, label?}   (label: shown in the page's user picker)
@@ -142,6 +142,8 @@ async def state(request: web.Request) -> web.Response:
         {
             "bot": w.bot.api(),
             "privacy": w.privacy,
+            "strict": w.strict,
+            "time_zone": w.time_zone,
             "strict_html": w.strict_html,
             "callback_answer_timeout": w.callback_answer_timeout,
             "rate_limits": w.limiter.limits.as_dict(),
@@ -170,6 +172,8 @@ async def config(request: web.Request) -> web.Response:
     w = world_of(request)
     if "privacy" in data:
         w.privacy = bool(data["privacy"])
+    if "strict" in data:
+        w.strict = bool(data["strict"])
     if "strict_html" in data:
         w.strict_html = bool(data["strict_html"])
     if "callback_answer_timeout" in data:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import fcntl
 import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 from liaisonbot.clock import utcnow
@@ -57,10 +59,27 @@ async def start_bot_process(
             env={**bot_environment(sandbox, db_path, lang), **(settings or {})},
             stdout=output,
             stderr=asyncio.subprocess.STDOUT if output else None,
+            preexec_fn=_die_with_parent(os.getpid()) if sys.platform == "linux" else None,
         )
     finally:
         if output:
             output.close()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> Callable[[], None]:
+    """Run in the child before exec (Linux): the kernel sends it SIGTERM when the launcher dies,
+    even of SIGKILL, so no bot outlives its sandbox."""
+
+    def arrange() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent_pid:  # the launcher died before prctl took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arrange
 
 
 STOP_GRACE_SECONDS = 10.0
@@ -95,11 +114,16 @@ async def sandbox_with_bot(
     log_path: Path | None = None,
     lang: str = "zh",
     with_reports: bool = True,
+    strict: bool | None = None,
+    time_zone: str | None = None,
 ) -> AsyncIterator[tuple[Sandbox, asyncio.subprocess.Process]]:
     """The scene seeded, the server running and the bot started against it. End-to-end stories
-    start from the scene without its demo reports (`with_reports=False`)."""
+    start from the scene without its demo reports (`with_reports=False`) on a strict server
+    (`strict=True`; None: LIAISONBOT_SANDBOX_STRICT decides)."""
     await seed(db_path, with_reports=with_reports)
-    async with running_sandbox(port=port, seed=scene.seed_world) as sandbox:
+    async with running_sandbox(
+        port=port, seed=scene.seed_world, strict=strict, time_zone=time_zone
+    ) as sandbox:
         process = await start_bot_process(sandbox, db_path, log_path=log_path, lang=lang)
         try:
             yield sandbox, process
@@ -118,6 +142,30 @@ def _free_or_default(port: int) -> int:
     return DEFAULT_PORT
 
 
+class AlreadyRunning(Exception):
+    """Another sandbox runs from this folder: its database is not deleted under it."""
+
+
+@contextlib.contextmanager
+def _only_sandbox_here() -> Iterator[None]:
+    """Hold sandbox-data/sandbox.lock for the run; a second run from the same folder stops
+    with AlreadyRunning instead of deleting the first one's database."""
+    lock = (DATA_DIR / "sandbox.lock").open("a+")
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise AlreadyRunning(lock.read().strip() or "?") from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
+    finally:
+        lock.close()
+
+
 def _fresh_database() -> Path:
     """The sandbox's Telegram side lives in memory and starts anew each time, so its database
     does too (cards of an earlier run would point at messages that no longer exist)."""
@@ -133,9 +181,18 @@ async def _run(port: int, settings: Settings) -> None:
     assert main_task is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     chosen = os.environ.get("LIAISONBOT_DB")
-    db_path = Path(chosen) if chosen else _fresh_database()
+    with contextlib.ExitStack() as stack:
+        if not chosen:
+            stack.enter_context(_only_sandbox_here())
+        db_path = Path(chosen) if chosen else _fresh_database()
+        await _run_with(db_path, port, settings)
+
+
+async def _run_with(db_path: Path, port: int, settings: Settings) -> None:
     hide_secrets(secrets_of_token(DEFAULT_TOKEN))  # the sandbox's token, in its server's logs
-    async with sandbox_with_bot(db_path, _free_or_default(port), lang=settings.lang) as (sb, bot):
+    async with sandbox_with_bot(
+        db_path, _free_or_default(port), lang=settings.lang, time_zone=settings.tz
+    ) as (sb, bot):
         print(
             f"\nLiaisonBot sandbox is running: open {sb.base_url}/ in a browser.\n"
             f"  database: {db_path}    bot: @{sb.bot_username} (pid {bot.pid})\n\n"
@@ -157,6 +214,15 @@ async def _run(port: int, settings: Settings) -> None:
 
 def main(port: int, settings: Settings) -> int:
     DATA_DIR.mkdir(exist_ok=True)
-    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
-        asyncio.run(_run(port, settings))
+    try:
+        with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+            asyncio.run(_run(port, settings))
+    except AlreadyRunning as running:
+        print(
+            f"a sandbox is already running from this folder (pid {running}); its database "
+            f"{DATA_DIR / 'sandbox.db'} is left alone. Stop it first (Ctrl-C there), or start "
+            "another on its own database: LIAISONBOT_DB=other.db liaisonbot sandbox",
+            file=sys.stderr,
+        )
+        return 1
     return 0

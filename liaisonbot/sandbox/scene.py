@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from liaisonbot.domain.models import Enterprise, LiaisonGroup, ReportContent, RoleGrant
 from liaisonbot.domain.vocabulary import Category, Role, Scope, Tier, Urgency
 from liaisonbot.read.digest.scope import DigestScope
+from liaisonbot.sandbox.scene_checkins import seed_checkins
 from liaisonbot.sandbox.state import SandboxWorld
 from liaisonbot.services import intake, people, subscriptions, triage
 from liaisonbot.store import Database, UnitOfWork
@@ -195,6 +196,7 @@ async def seed_database(db: Database, now: datetime, *, with_reports: bool = Tru
     )
     if with_reports:
         await seed_reports(db, now)
+        await seed_checkins(db, now, ZoneInfo("Asia/Shanghai"), OFFICER.id)
 
 
 async def seed_reports(db: Database, now: datetime) -> None:

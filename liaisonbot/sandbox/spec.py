@@ -68,18 +68,25 @@ class BotApiSpec:
 
     # --- parameters -------------------------------------------------------------------------
 
-    def coerce_params(self, method: Method, raw: dict[str, Any]) -> dict[str, Any]:
+    def coerce_params(
+        self, method: Method, raw: dict[str, Any], unknown: list[str] | None = None
+    ) -> dict[str, Any]:
         """Check names against the spec, convert values to their documented types.
 
         Form values arrive as strings (nested objects JSON-encoded, as PTB sends them); JSON
         bodies may carry either typed values or JSON-encoded strings. File parts are passed
-        through unchanged and resolved by the method handler.
+        through unchanged and resolved by the method handler. A parameter the spec does not
+        know is refused, or, given an `unknown` list, dropped and named there (as Telegram
+        ignores it).
         """
         out: dict[str, Any] = {}
         for name, value in raw.items():
             field = method.fields.get(name)
             if field is None:
-                raise bad_request(f'unknown parameter "{name}" for method {method.name}')
+                if unknown is None:
+                    raise bad_request(f'unknown parameter "{name}" for method {method.name}')
+                unknown.append(f'parameter "{name}"')
+                continue
             out[name] = coerce_value(field, value)
         for field in method.fields.values():
             if field.required and (name := field.name) not in out:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import mimetypes
+import os
 import re
 import secrets
 import struct
@@ -84,6 +85,14 @@ def bot_id_from_token(token: str) -> int:
     return int(head) if head.isdigit() else 1234567890
 
 
+STRICT_VARIABLE = "LIAISONBOT_SANDBOX_STRICT"
+
+
+def strict_from_environment() -> bool:
+    """LIAISONBOT_SANDBOX_STRICT=1 makes new worlds strict; Telegram's leniency otherwise."""
+    return os.environ.get(STRICT_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class SandboxWorld:
     """State of the fake Telegram. Build the scene with ``add_user`` / ``add_group``; act as
     users with ``user_send`` / ``user_edit`` / ``press`` / ``open_deep_link``."""
@@ -96,13 +105,20 @@ class SandboxWorld:
         *,
         privacy: bool = True,
         rate_limits: RateLimits | None = None,
-        strict_html: bool = True,
+        strict: bool | None = None,
+        strict_html: bool | None = None,
+        time_zone: str | None = None,
         callback_answer_timeout: float | None = 15.0,
     ) -> None:
         self.token = token
         self.bot = User(bot_id_from_token(token), bot_name, username=bot_username, is_bot=True)
         self.privacy = privacy
-        self.strict_html = strict_html
+        # strict: unknown parameters and fields are refused (the project's own tests); else
+        # ignored as Telegram ignores them, each noted as a warning in the call log
+        self.strict = strict_from_environment() if strict is None else strict
+        self.strict_html = self.strict if strict_html is None else strict_html
+        # the page shows times in the bot's zone (LIAISONBOT_TZ), whatever the browser's
+        self.time_zone = time_zone or os.environ.get("LIAISONBOT_TZ") or "Asia/Shanghai"
         self.callback_answer_timeout = callback_answer_timeout
         self.limiter = RateLimiter(rate_limits)
         self.faults = Faults()

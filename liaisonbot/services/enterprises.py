@@ -26,8 +26,11 @@ from datetime import datetime, timedelta
 from liaisonbot.domain.access import covers, is_admin
 from liaisonbot.domain.codes import InvalidCode, validate_credit_code
 from liaisonbot.domain.errors import DomainError, NotAllowed, ReportNotFound
+from liaisonbot.domain.ladder import other_region_of
 from liaisonbot.domain.models import Enterprise, ReportEvent, RoleGrant
 from liaisonbot.domain.vocabulary import Role
+from liaisonbot.services.triage.coordination import request_assist_in
+from liaisonbot.services.triage.terms import Change
 from liaisonbot.store import Database, UnitOfWork
 from liaisonbot.store.enterprise_lists import EnterpriseListRepository
 from liaisonbot.store.enterprises import EnterpriseRepository
@@ -180,6 +183,9 @@ class Blocked:
     report_id: int
     enterprise: Enterprise  # the report's own enterprise
     blocked_by: Enterprise | None  # None: cleared
+    # An enterprise in another region holds the report up: that region is named and its liaison
+    # group asked to help (协办), in the same unit of work (docs/domain.md#escalation-ladder).
+    assist: Change | None = None
 
 
 async def set_blocked_by(
@@ -215,7 +221,12 @@ async def set_blocked_by(
                 note=f"{blocking.name} {blocking.credit_code}" if blocking else "",
             )
         )
-        return Blocked(report_id, enterprise, blocking)
+        assist = None
+        if blocking is not None and other_region_of(enterprise.region_code, blocking.region_code):
+            assist = await request_assist_in(
+                uow, report, enterprise, blocking.region_code, actor_id, now
+            )
+        return Blocked(report_id, enterprise, blocking, assist)
 
 
 # -- enterprise lists sent in the chat -------------------------------------------------------------

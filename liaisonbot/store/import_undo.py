@@ -14,9 +14,10 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -24,8 +25,18 @@ from liaisonbot.clock import to_db
 from liaisonbot.store.process import is_gone, this_process
 from liaisonbot.store.rows import Repository
 
-if TYPE_CHECKING:
-    from liaisonbot.store.database import Database
+
+class Database(Protocol):
+    """What undoing needs of `liaisonbot.store.database.Database` (named here, not imported:
+    the database undoes a crashed import when it opens)."""
+
+    @property
+    def conn(self) -> aiosqlite.Connection: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]: ...
+
 
 log = logging.getLogger(__name__)
 

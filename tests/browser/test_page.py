@@ -79,6 +79,7 @@ async def test_contact_reports_and_officer_accepts_in_the_page(tmp_path: Path) -
             )
             await page.js(HELPERS)
             await story(page, harness, tmp_path)
+            await on_a_phone(page)
 
 
 async def story(page: Page, e2e: E2E, tmp_path: Path) -> None:
@@ -134,3 +135,28 @@ async def story(page: Page, e2e: E2E, tmp_path: Path) -> None:
     assert not page.dialogs, page.dialogs
     assert not page.console_errors, page.console_errors
     assert re.search(r"问题 \d+｜已受理", card_text)
+
+
+async def on_a_phone(page: Page) -> None:
+    """390 px wide: the chat list and the conversation take turns; nothing scrolls sideways."""
+    await page.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=390,
+        height=844,
+        deviceScaleFactor=3,
+        mobile=True,
+    )
+    wide = "document.documentElement.scrollWidth <= window.innerWidth"
+    shown = "(id) => getComputedStyle(document.querySelector(id)).display !== 'none'"
+    await page.until(
+        f"document.body.classList.contains('in-chat') && ({wide})", "no sideways scroll"
+    )
+    assert await page.js(f"({shown})('.conversation') && !({shown})('.chats')")
+    await page.click("document.getElementById('back-to-chats')", "the back arrow")
+    await page.until(f"({shown})('.chats') && !({shown})('.conversation')", "the chat list alone")
+    assert await page.js(wide)
+    await open_chat(page, GROUP_TITLE)
+    assert await page.js(f"({shown})('.conversation') && ({wide})")
+    assert await page.js(
+        "document.querySelector('#messages .msg .meta span')?.textContent.length > 0"
+    ), "message times are shown"

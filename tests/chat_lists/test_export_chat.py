@@ -41,7 +41,7 @@ async def test_an_official_gets_both_files_for_their_scope(
     rows = list(ledger.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 1 and rows[0][7] == "原材料运不进厂"
     captions = [p["caption"] for p in bot.request.sent("sendDocument", OFFICIAL.id)]
-    assert captions == ["企业名单 · 35", "问题台账 · 35"]
+    assert captions == ["企业名单 · 福建省（35）", "问题台账 · 福建省（35）"]
 
 
 async def test_one_kind_and_a_narrower_scope(bot: Bot, world: tuple[int, int]) -> None:

@@ -242,3 +242,30 @@ async def test_chart_command_draws_the_callers_scope(bot: Bot) -> None:
     await bot.say(STRANGER, "/chart")
     assert "只有负责同志" in bot.request.last_text(STRANGER.id)
     assert len(bot.request.sent("sendPhoto")) == 2
+
+
+async def test_the_check_in_panel_shows_each_rounds_rates(db: Database) -> None:
+    from liaisonbot.domain.checkins import Answer, ResumptionStatus
+    from liaisonbot.services import checkins
+
+    await generated(db)
+    rows = await db.fetch_all(
+        "SELECT id FROM enterprises WHERE region_code LIKE '44%' ORDER BY id LIMIT 2"
+    )
+    first, second = (r["id"] for r in rows)
+    days = working_days_before(DAY, 14)
+    answers = {
+        days[3]: (Answer(ResumptionStatus.FULL, None, None, 80), Answer(ResumptionStatus.NOT_RESUMED)),
+        days[9]: (Answer(ResumptionStatus.FULL, None, None, 100), Answer(ResumptionStatus.FULL, None, None, 60)),
+    }  # fmt: skip
+    for day, (a, b) in answers.items():
+        for eid, answer in ((first, a), (second, b)):
+            await checkins.record_answer(db, eid, day, answer, recorded_by=None, now=DIGEST_NOW)
+    data = await chart_data(db, SCOPE, DAY, ZONE)
+    assert [r.day for r in data.rounds] == [days[3], days[9]]
+    figure = draw.build(data, "zh", "广东省")
+    assert _series(figure, "resumed") == [50.0, 100.0]  # 复工率: resumed of those who answered
+    assert _series(figure, "capacity") == [40.0, 80.0]  # 产能利用率: not resumed counts as 0
+    assert len(figure.axes) == 3
+    empty = await chart_data(db, DigestScope("35"), DAY, ZONE)
+    assert empty.rounds == () and len(draw.build(empty, "zh", "福建省").axes) == 2

@@ -136,7 +136,10 @@ async def test_digest_says_open_items_are_as_of_now(bot: Bot) -> None:
     bot.clock.now = DIGEST_NOW + timedelta(hours=13, minutes=10)  # 21:40 in Shanghai
     await bot.say(OFFICIAL_GD, "/digest")
     text = bot.request.last_text(OFFICIAL_GD.id)
-    assert "统计时段：11-25 00:00 至 11-25 23:59" in text
+    # today so far, with the previous day's figures beside it
+    assert "统计时段：11-26 00:00 至 11-26 21:40" in text
+    assert "今日（截至 11-26 21:40）：新增 " in text
+    assert "昨日全天：新增 " in text
     assert "在办（截至 11-26 21:40）" in text
     assert "重点问题（截至 11-26 21:40，" in text
     [document] = bot.request.sent("sendDocument", OFFICIAL_GD.id)

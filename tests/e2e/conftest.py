@@ -277,7 +277,7 @@ async def running_e2e(tmp_path: Path, *, with_reports: bool = False) -> AsyncIte
     """The sandbox and the bot process on a database in `tmp_path`, ready for a story."""
     db_path, log_path = tmp_path / "e2e.db", tmp_path / "bot.log"
     async with (
-        sandbox_with_bot(db_path, log_path=log_path, with_reports=with_reports) as (
+        sandbox_with_bot(db_path, log_path=log_path, with_reports=with_reports, strict=True) as (
             sandbox,
             process,
         ),

@@ -165,7 +165,7 @@ async def test_ledger(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "台账.xlsx"
     await export_ledger(db, out, now=datetime(2020, 3, 5, tzinfo=UTC))
     book = load_workbook(out)
-    assert book.sheetnames == ["问题台账", "办理记录", "分类汇总"]
+    assert book.sheetnames == ["问题台账", "办理记录", "分类汇总", "复工填报"]
     assert book["问题台账"].freeze_panes == "A2"
     rows = sheet_rows(out, "问题台账")
     assert rows[0] == LEDGER_HEADERS
@@ -188,8 +188,11 @@ async def test_ledger(db: Database, tmp_path: Path) -> None:
         (first + 1, "登记", "已登记"),
     ]
     summary = {r[0]: r[1:] for r in sheet_rows(out, "分类汇总")[1:]}
-    assert summary["合计"] == (2, 2, 0, 1, "0%")
-    assert summary[Category.LOG.zh] == (1, 1, 0, 1, "0%")
+    assert summary["合计"] == (2, 2, 0, 1, 0)  # 办结率: a number with a percentage format
+    assert summary[Category.LOG.zh] == (1, 1, 0, 1, 0)
+    sheet = load_workbook(out)["分类汇总"]
+    rate = next(row[5] for row in sheet.iter_rows(min_row=2) if row[0].value == "合计")
+    assert rate.number_format == "0%" and isinstance(rate.value, (int, float))
 
     # Days are Beijing days: the late report belongs to 2 March, the other to 1 March.
     march_2 = tmp_path / "d2.csv"
@@ -221,7 +224,7 @@ async def test_ledger_outcome_and_satisfaction(db: Database, tmp_path: Path) -> 
     assert item["销号时间"] == datetime(2020, 3, 4, 10, 0)
     assert (item["办理结果"], item["回访"]) == ("部分解决", "基本满意")
     summary = {r[0]: r[1:] for r in sheet_rows(out, "分类汇总")[1:]}
-    assert summary[Category.FIN.zh] == (1, 0, 1, 0, "100%")
+    assert summary[Category.FIN.zh] == (1, 0, 1, 0, 1)
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,9 @@ SEED: dict[str, Any] = {
 
 @pytest.fixture
 async def sb() -> AsyncIterator[Sandbox]:
-    async with running_sandbox(token=TOKEN, bot_username=BOT_USERNAME, seed=SEED) as sandbox:
+    async with running_sandbox(
+        token=TOKEN, bot_username=BOT_USERNAME, seed=SEED, strict=True
+    ) as sandbox:
         yield sandbox
 
 

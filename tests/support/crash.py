@@ -34,9 +34,11 @@ class RoundResult:
     recovery_seconds: float  # from the restart until every report was stored and acknowledged
 
 
-async def add_contacts(client: SandboxClient, db_path: Path, count: int) -> list[int]:
+async def add_contacts(
+    client: SandboxClient, db_path: Path, count: int, first_id: int = FIRST_CONTACT_ID
+) -> list[int]:
     """`count` contacts of the scene's suppliers, in the sandbox and bound in the bot's database."""
-    ids = [FIRST_CONTACT_ID + i for i in range(count)]
+    ids = [first_id + i for i in range(count)]
     db = await Database(db_path).open()
     try:
         for i, user_id in enumerate(ids):

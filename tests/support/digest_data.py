@@ -61,10 +61,16 @@ def _path(
     t += span * DAY
     yield t, "resolve", "resolved", "已协调解决"
     if rng.random() < 0.08:
-        t += rng.uniform(2, 72) * HOUR
+        # half of the redos within hours: resolved twice (and rated twice) on one day
+        quick = rng.random() < 0.5
+        t += rng.uniform(0.5, 2) * HOUR if quick else rng.uniform(2, 72) * HOUR
         yield t, "reopen", "in_progress", "仍未解决"
-        t += rng.uniform(0.5, 5) * DAY
+        t += rng.uniform(0.5, 2) * HOUR if quick else rng.uniform(0.5, 5) * DAY
         yield t, "resolve", "resolved", "再次协调，已解决"
+        if quick:
+            t += rng.uniform(0.2, 1) * HOUR
+            yield t, "confirm", "closed", "SATISFIED"
+            return
     if rng.random() < 0.2:
         t += 7 * DAY
         yield t, "auto_close", "closed", "TIMEOUT"

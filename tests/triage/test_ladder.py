@@ -292,3 +292,40 @@ async def test_digest_shows_escalated_items_per_level(bot: Bot, ladder: None) ->
     assert "逐级上报（本级及以下专班在办）：2 件" in text
     assert "福建省专班 1 件" in text and "部专班" not in text
     assert f"#{ids[0]} " in text and "已在本级等待 5.0 小时" in text
+
+
+async def test_blocked_by_an_enterprise_in_another_region_asks_that_region(
+    bot: Bot, ladder: None
+) -> None:
+    """/blockedby naming the leading enterprise in Beijing names Beijing as the other region,
+    and Beijing's liaison group gets the 协办 card."""
+    report_id, _card_id = await file_report(bot)
+    await bot.say(OFFICER, f"/blockedby {report_id} 京北汽车", chat_id=GROUP_ID)
+    assist = bot.request.sent("sendMessage", BJ_GROUP)
+    assert assist and "协办请求" in assist[0]["text"] and "北京市" in assist[0]["text"]
+    row = await bot.db.fetch_one("SELECT other_region FROM reports WHERE id = ?", (report_id,))
+    assert row is not None and row[0] == "110108"
+    assert "协办：北京市" in last_edit(bot, GROUP_ID)["text"]
+
+    # Named again: Beijing is not asked twice.
+    bot.request.clear()
+    await bot.say(OFFICER, f"/blockedby {report_id} 京北汽车", chat_id=GROUP_ID)
+    assert bot.request.sent("sendMessage", BJ_GROUP) == []
+
+
+async def test_a_request_left_without_its_card_gets_it_after_a_restart(
+    bot: Bot, ladder: None
+) -> None:
+    from liaisonbot.services import triage
+
+    report_id, _card_id = await file_report(bot)
+    await triage.name_other_region(bot.db, report_id, OFFICER.id, "11", now=NOW)  # then a stop
+    assert bot.request.sent("sendMessage", BJ_GROUP) == []
+    await bot.app.post_init(bot.app)  # what a restart runs
+    assert bot.app.job_queue is not None
+    job = bot.app.job_queue.get_jobs_by_name("assist-cards")[0]
+    await job.run(bot.app)
+    assist = bot.request.sent("sendMessage", BJ_GROUP)
+    assert len(assist) == 1 and "协办请求" in assist[0]["text"]
+    await job.run(bot.app)  # once only
+    assert len(bot.request.sent("sendMessage", BJ_GROUP)) == 1

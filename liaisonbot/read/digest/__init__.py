@@ -4,7 +4,7 @@ turns a `Digest` into a message)."""
 
 from liaisonbot.read.digest.model import Digest, LedgerRow, Tally
 from liaisonbot.read.digest.queries import build_digest
-from liaisonbot.read.digest.scope import DigestScope, Period, digest_period
+from liaisonbot.read.digest.scope import DigestScope, Period, digest_period, today_so_far
 
 __all__ = [
     "Digest",
@@ -14,4 +14,5 @@ __all__ = [
     "Tally",
     "build_digest",
     "digest_period",
+    "today_so_far",
 ]

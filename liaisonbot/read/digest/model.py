@@ -4,9 +4,9 @@ ledger (问题台账) agree by construction; tests recount them from the .xlsx."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from liaisonbot.domain.deadlines import DeadlineFlags
@@ -214,6 +214,12 @@ class EnterpriseStatus:
     staff_return_rate: float | None
     capacity_rate: float | None
     not_resumed: tuple[tuple[str, str], ...] = ()  # (enterprise, reason)
+    # from check-ins (liaisonbot/read/checkins.py): the round shown and its reporting
+    round_date: date | None = None
+    reporting_rate: float | None = None
+    at_threshold: float | None = None
+    missing: int = 0
+    shortfall_total: int = 0
 
 
 @dataclass
@@ -230,6 +236,8 @@ class Digest:
     by_chain: dict[str, Tally]
     enterprise_status: EnterpriseStatus | None = None
     zone: ZoneInfo | None = None  # the zone `as_of` and the period are shown in
+    # `/digest`: the period is today so far, and these are the previous day's figures beside it
+    previous: Tally | None = None
 
     @property
     def empty(self) -> bool:
@@ -262,10 +270,11 @@ class Digest:
         return dict(sorted(counts.items(), key=lambda kv: (len(kv[0]), kv[0])))
 
 
-def progress_of(events: Iterable[tuple[str, str]]) -> str:
-    """进展: the note of the latest event that says something ((action, note) in order)."""
+def progress_of(events: Iterable[tuple[str, str]], names: Mapping[int, str] | None = None) -> str:
+    """进展: the note of the latest event that says something ((action, note) in order), in
+    words (`names`: the people a note names by id)."""
     last = ""
     for action, note in events:
         if note and action not in _NOT_PROGRESS:
-            last = note_in_words(action, note)
+            last = note_in_words(action, note, names)
     return last

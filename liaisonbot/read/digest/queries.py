@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,8 @@ from liaisonbot.read.digest.model import (
     progress_of,
 )
 from liaisonbot.read.digest.scope import DigestScope, Period
-from liaisonbot.read.people import person_label
+from liaisonbot.read.event_words import person_ids_in
+from liaisonbot.read.people import people_labels, person_label
 from liaisonbot.store import Database
 
 _PENDING = [s.value for s in PENDING_STATES]
@@ -222,15 +224,18 @@ async def progress_notes(db: Database, report_ids: list[int]) -> dict[int, str]:
     by_report: dict[int, list[tuple[str, str]]] = {}
     for r in rows:
         by_report.setdefault(r["report_id"], []).append((r["action"], r["note"]))
-    return {i: progress_of(ev) for i, ev in by_report.items()}
+    names = await people_labels(db, person_ids_in((r["action"], r["note"]) for r in rows))
+    return {i: progress_of(ev, names) for i, ev in by_report.items()}
 
 
 async def enterprise_status(
     db: Database, scope: DigestScope, period: Period
 ) -> EnterpriseStatus | None:
-    """Seam for the digest's part 1 (docs/domain.md#digest-figures: 复工率, 返岗率, 产能利用率
-    from check-ins): there are no check-ins yet, so there is nothing to report."""
-    return None
+    """The digest's part 1 (docs/domain.md#digest-figures: 复工率, 返岗率, 产能利用率 from
+    check-ins): the latest round up to the digest's day; None before the first round."""
+    from liaisonbot.read.checkins import digest_status
+
+    return await digest_status(db, scope.region_prefix, scope.chains, period.day)
 
 
 def region_key(region_code: str, scope: DigestScope) -> str:
@@ -238,6 +243,39 @@ def region_key(region_code: str, scope: DigestScope) -> str:
     districts in a city."""
     level = {0: 2, 2: 4, 4: 6}.get(len(scope.region_prefix), 6)
     return region_code[:level]
+
+
+@dataclass
+class ReportMarks:
+    """What happened to one report in the period, as the figures count it (docs/domain.md#digest-
+    figures): each report once, however many events it had."""
+
+    accepted: datetime | None = None  # its first 受理 in the period
+    resolved: datetime | None = None  # its latest 办结 in the period
+    closed: bool = False
+    reopened: bool = False
+    escalated: bool = False
+    answer: str | None = None  # its latest 回访 answer in the period
+
+
+def report_marks(events: Iterable[PeriodEvent]) -> dict[int, ReportMarks]:
+    """Per report, what the period's events (in time order) did to it."""
+    out: dict[int, ReportMarks] = {}
+    for ev in events:
+        marks = out.setdefault(ev.report_id, ReportMarks())
+        if ev.action == "accept" and marks.accepted is None:
+            marks.accepted = ev.at
+        elif ev.action == "resolve":
+            marks.resolved = ev.at
+        elif ev.action in ("confirm", "auto_close"):
+            marks.closed = True
+        elif ev.action == "reopen":
+            marks.reopened = True
+        elif ev.action == "escalate":
+            marks.escalated = True
+        if ev.satisfaction is not None:
+            marks.answer = ev.satisfaction
+    return out
 
 
 def compute(
@@ -269,28 +307,23 @@ def compute(
             t.escalated_unacked += row.escalated_unacked
             t.counted += row.state not in NOT_TAKEN
             t.done += row.state in DONE_STATES
-    created = {row.id: row.created_at for row in rows}
-    for ev in events:
-        tallies = slices.get(ev.report_id, ())
-        hours = (ev.at - created[ev.report_id]).total_seconds() / 3600 if tallies else 0.0
-        answer = ev.satisfaction
-        for t in tallies:
-            if ev.action == "accept":
-                t.accepted += 1
-                t.accept_hours += hours
+    created_at = {row.id: row.created_at for row in rows}
+    for report_id, marks in report_marks(events).items():
+        created = created_at.get(report_id)
+        for t in slices.get(report_id, ()):
+            t.accepted += marks.accepted is not None
+            t.resolved += marks.resolved is not None
+            t.closed += marks.closed
+            t.reopened += marks.reopened
+            t.escalated += marks.escalated
+            if marks.accepted is not None and created is not None:
+                t.accept_hours += (marks.accepted - created).total_seconds() / 3600
                 t.accept_count += 1
-            elif ev.action == "resolve":
-                t.resolved += 1
-                t.resolve_hours += hours
+            if marks.resolved is not None and created is not None:
+                t.resolve_hours += (marks.resolved - created).total_seconds() / 3600
                 t.resolve_count += 1
-            elif ev.action in ("confirm", "auto_close"):
-                t.closed += 1
-            elif ev.action == "reopen":
-                t.reopened += 1
-            elif ev.action == "escalate":
-                t.escalated += 1
-            if answer is not None:
-                t.satisfaction[answer] += 1
+            if marks.answer is not None:
+                t.satisfaction[marks.answer] += 1
     return total, by_state, by_category, by_region, by_chain
 
 

@@ -112,3 +112,10 @@ def digest_period(day: date, zone: ZoneInfo, *, since_last_working_day: bool = F
                 break
     start = datetime.combine(first, time(0), tzinfo=zone)
     return Period(day=day, start=start.astimezone(UTC), end=end.astimezone(UTC))
+
+
+def today_so_far(now: datetime, zone: ZoneInfo) -> Period:
+    """What `/digest` covers: today (local) from midnight to `now` (截至 now)."""
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    return Period(day=day, start=start.astimezone(UTC), end=now.astimezone(UTC))

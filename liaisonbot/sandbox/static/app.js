@@ -63,6 +63,7 @@ function deepLinkOf(url) {
 async function loadState() {
   const state = await api("GET", "state");
   ui.bot = state.bot;
+  ui.timeZone = state.time_zone || undefined; // the bot's LIAISONBOT_TZ, not the browser's
   ui.users = state.users.filter((u) => !u.is_bot);
   $("bot-name").textContent = "@" + state.bot.username;
   $("privacy").checked = state.privacy;
@@ -111,6 +112,7 @@ async function renderChats() {
 
 async function openChat(chatId) {
   ui.chatId = chatId;
+  document.body.classList.toggle("in-chat", chatId !== null); // a phone shows one pane
   ui.replyTo = null;
   $("replying").hidden = true;
   ui.shownSeq = -1;
@@ -146,7 +148,7 @@ function renderMessage(msg, byId) {
   }
   const meta = el("div", "meta");
   meta.append(el("span", "sender", msg.sender_name));
-  meta.append(el("span", null, new Date(msg.date * 1000).toLocaleTimeString("zh-CN")));
+  meta.append(el("span", null, new Date(msg.date * 1000).toLocaleTimeString("zh-CN", { timeZone: ui.timeZone })));
   if (msg.edit_date) meta.append(el("span", null, "已编辑"));
   node.append(meta);
   if (msg.reply_to_message_id) {
@@ -343,6 +345,7 @@ $("file").addEventListener("change", async (ev) => {
 function closeChat() {
   // Nothing of the previous person's chat stays on screen while the next person's list loads.
   ui.chatId = null;
+  document.body.classList.remove("in-chat");
   $("chat-title").textContent = "";
   $("chat-info").textContent = "";
   $("messages").replaceChildren();
@@ -383,9 +386,11 @@ async function renderLog() {
   const calls = await api("GET", "calls");
   const list = $("log-list");
   list.replaceChildren(...calls.slice(-80).reverse().map((c) => {
-    const li = el("li", c.ok ? "" : "err");
+    const warned = c.warnings && c.warnings.length;
+    const li = el("li", c.ok ? (warned ? "warn" : "") : "err");
     const target = c.params && c.params.chat_id !== undefined ? " → " + c.params.chat_id : "";
-    li.textContent = `#${c.seq} ${c.method}${target} ${c.status}${c.ok ? "" : " " + c.description}`;
+    const notes = warned ? " ⚠ " + c.warnings.join("; ") : "";
+    li.textContent = `#${c.seq} ${c.method}${target} ${c.status}${c.ok ? "" : " " + c.description}${notes}`;
     return li;
   }));
 }
@@ -414,3 +419,6 @@ async function pollLoop() {
   await renderChats();
   pollLoop();
 })();
+
+// On a phone the chat list and the conversation take turns; this goes back to the list.
+$("back-to-chats").addEventListener("click", () => document.body.classList.remove("in-chat"));

@@ -1,0 +1,1 @@
+"""Check-in tests use the shared world: the Fuzhou supplier, its contact, officer and group."""
