@@ -254,10 +254,11 @@ async def test_the_check_in_panel_shows_each_rounds_rates(db: Database) -> None:
     )
     first, second = (r["id"] for r in rows)
     days = working_days_before(DAY, 14)
+    full, stopped = ResumptionStatus.FULL, ResumptionStatus.NOT_RESUMED
     answers = {
-        days[3]: (Answer(ResumptionStatus.FULL, None, None, 80), Answer(ResumptionStatus.NOT_RESUMED)),
-        days[9]: (Answer(ResumptionStatus.FULL, None, None, 100), Answer(ResumptionStatus.FULL, None, None, 60)),
-    }  # fmt: skip
+        days[3]: (Answer(full, None, None, 80), Answer(stopped)),
+        days[9]: (Answer(full, None, None, 100), Answer(full, None, None, 60)),
+    }
     for day, (a, b) in answers.items():
         for eid, answer in ((first, a), (second, b)):
             await checkins.record_answer(db, eid, day, answer, recorded_by=None, now=DIGEST_NOW)
