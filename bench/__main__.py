@@ -13,6 +13,8 @@ BENCHES = (
     "bench_locks",
     "bench_crash",
     "bench_checkins",
+    "bench_charts",
+    "bench_search",
 )
 
 

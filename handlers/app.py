@@ -31,6 +31,7 @@ from handlers.checkins import commands as checkin_commands
 from handlers.checkins import flow as checkin_flow
 from handlers.checkins import rounds as checkin_rounds
 from handlers.common import Deps, language, remember_user
+from handlers.digest import chart as digest_chart
 from handlers.digest import jobs as digest_jobs
 from handlers.digest import on_demand as digest_on_demand
 from handlers.digest import subscribe as digest_subscribe
@@ -56,6 +57,8 @@ from handlers.rate_lanes import LaneRateLimiter
 from handlers.reporting import command as report_command
 from handlers.reporting import dialog as report_dialog
 from handlers.reporting import follow_up, outbox_sender
+from handlers.search import find
+from handlers.search import render as search_render
 from handlers.triage import assist
 from handlers.triage import buttons as triage_buttons
 from handlers.triage import prompts as triage_prompts
@@ -89,6 +92,8 @@ PRIVATE_COMMANDS = (
     "unsubscribe",
     "subscriptions",
     "digest",
+    "chart",
+    "find",
     "enterprise",
     "chain",
     "export",
@@ -109,6 +114,8 @@ GROUP_COMMANDS = (
     "unsubscribe",
     "subscriptions",
     "digest",
+    "chart",
+    "find",
     "enterprise",
     "chain",
     "blockedby",
@@ -208,6 +215,7 @@ def add_handlers(application: Application) -> None:
                 "subscriptions", digest_subscriptions.subscriptions_command, filters=new_message
             ),
             CommandHandler("digest", digest_on_demand.digest_command, filters=new_message),
+            CommandHandler("chart", digest_chart.chart_command, filters=new_message),
             CallbackQueryHandler(digest_subscribe.on_subscription_button_pressed, pattern=r"^ds\|"),
             # directory: enterprises, the industry chain, the group's queue, exports
             CommandHandler("enterprise", enterprises.enterprise_command, filters=new_message),
@@ -228,6 +236,9 @@ def add_handlers(application: Application) -> None:
             MessageHandler(
                 new_message & ~private & filters.REPLY & text, triage_prompts.on_group_reply
             ),
+            # search: /find in any chat (/搜 in the private chat: handlers/private_text.py)
+            CommandHandler("find", find.find_command, filters=new_message),
+            CallbackQueryHandler(find.on_page_pressed, pattern=rf"^{search_render.BUTTON}\|"),
             # groups and roles
             CommandHandler("bindgroup", groups.bindgroup, filters=new_message),
             CommandHandler("grant", groups.grant, filters=new_message),
@@ -275,6 +286,7 @@ async def _post_init(application: Application) -> None:
     reminder_jobs.schedule(application)
     await policy_sender.on_startup(application)
     checkin_rounds.schedule(application)
+    find.warm_up(application)
 
 
 async def register_commands(application: Application) -> None:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     digest_time: str = Field(default="08:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     digest_grace_hours: float = Field(default=6, ge=0, le=24)
     digest_sweep_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    # the digest's picture (liaisonbot/charts): working days shown, and whether it is sent
+    digest_chart: bool = True
+    digest_chart_days: int = Field(default=14, ge=5, le=60)
     # Messages the bot posts into one group a minute from its outbox (cards, summaries):
     # Telegram allows about 20; the rest is left for replies to officers' buttons.
     group_posts_per_minute: int = Field(default=15, ge=2, le=600)

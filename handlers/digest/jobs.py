@@ -23,8 +23,10 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
+from handlers.digest import chart as digest_chart
 from handlers.digest import render as digest_render
 from handlers.rate_lanes import bulk
+from liaisonbot.charts import runner as chart_runner
 from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
 from liaisonbot.files.ledger import ledger_filename, ledger_xlsx
@@ -109,6 +111,16 @@ class TelegramSender:
         )
         return int(message.message_id)
 
+    async def send_photo(self, chat_id: int, data: bytes, caption: str) -> None:
+        await self._call(
+            lambda: self.bot.send_photo(
+                chat_id,
+                InputFile(io.BytesIO(data), filename="chart.png"),
+                caption=caption,
+                **bulk(self.bot),
+            )
+        )
+
     async def send_document(self, chat_id: int, filename: str, data: bytes, caption: str) -> None:
         await self._call(
             lambda: self.bot.send_document(
@@ -144,7 +156,29 @@ def make_renderer(
             text,
             (ledger_filename(digest), data),
             digest_render.caption(digest, lang),
+            picture=await _picture(digest, lang),
         )
+
+    async def _picture(digest: Digest, lang: str) -> tuple[bytes, str] | None:
+        """The chart of the digest's scope, drawn once per run and language; None when charts
+        are off or drawing failed (logged: the digest goes without it)."""
+        if not settings.digest_chart:
+            return None
+        key = ("chart", digest.scope, digest.period.day, lang)
+        if key not in cache.extra:
+            try:
+                cache.extra[key] = await digest_chart.chart_picture(
+                    db,
+                    digest.scope,
+                    digest.period.day,
+                    lang,
+                    settings.zone,
+                    settings.digest_chart_days,
+                )
+            except Exception:
+                log.warning("digest chart for %s not drawn", digest.scope, exc_info=True)
+                cache.extra[key] = None
+        return cast("tuple[bytes, str] | None", cache.extra[key])
 
     return render
 
@@ -268,6 +302,9 @@ async def on_startup(application: Application) -> None:
         return
     db: Database = _deps(application).db
     settings: Settings = _deps(application).settings
+    if settings.digest_chart:
+        # fails loudly (FontMissing) when Chinese would draw as empty boxes
+        log.info("chart font: %s", await chart_runner.check_font())
     for at_time in await subscriptions.active_times(db):
         ensure_daily_job(application, at_time)
     queue.run_once(_job, when=1, name=CATCH_UP_JOB)

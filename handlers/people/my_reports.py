@@ -54,11 +54,21 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if await show_in_open_group(update, context):  # everyone there reads the answer
         return
     lang = await language(context, user)
-    d = deps(context)
     number = parse_report_number(" ".join(context.args or ()))
     if number is None:
         await message.reply_text(t(lang, "show.usage"))
         return
+    await show_number(update, context, number)
+
+
+async def show_number(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> None:
+    """Report `number` with its timeline, if the caller may see it (`/show N`, or a number sent
+    alone in the private chat)."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    lang = await language(context, user)
+    d = deps(context)
     report = await views.report(d.db, number)
     enterprise = await views.enterprise(d.db, report.enterprise_id) if report else None
     viewer = await views.viewer(d.db, user.id)

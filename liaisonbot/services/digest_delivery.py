@@ -2,9 +2,11 @@
 
 The delivery log (`digest_deliveries`, unique on subscription and digest day) is written as each
 part of a digest is sent: a claim (`sending`) before anything goes, `message_sent` when the text
-went, `sent` when the ledger did. A later run (a second `digest --send`, the bot's catch-up after a
-restart, the periodic sweep) skips what is `sent` or `skipped`, sends only the ledger where the text
-went already, and leaves alone a fresh claim of another process. A claim older than
+went, `sent` when the ledger did; the picture (a chart, when there is one) goes between the text
+and the ledger and is recorded in `chart_sent_at`, so a rerun never sends a picture without its
+text nor the text or the picture twice. A later run (a second `digest --send`, the bot's catch-up
+after a restart, the periodic sweep) skips what is `sent` or `skipped`, sends only what is left
+where the text went already, and leaves alone a fresh claim of another process. A claim older than
 `STALE_CLAIM` is taken over: its process died between claiming and sending.
 
 Transport-free: the caller supplies `Sender` (Telegram: handlers/digest_jobs.py) and `Renderer`.
@@ -71,12 +73,17 @@ class Sender(Protocol):
         self, chat_id: int, filename: str, data: bytes, caption: str
     ) -> None: ...
 
+    async def send_photo(self, chat_id: int, data: bytes, caption: str) -> None:
+        """Send a PNG with its caption (≤ 1,024 characters)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Rendered:
     text: str
     attachment: tuple[str, bytes] | None = None  # (file name, .xlsx bytes)
     caption: str = ""
+    picture: tuple[bytes, str] | None = None  # (PNG, caption), sent between text and ledger
 
 
 # (subscription, digest) -> what to send; the caller renders in the subscriber's language.
@@ -133,6 +140,15 @@ async def mark_done(
 ) -> None:
     async with db.autocommit() as conn:
         await DeliveryRepository(conn).mark_done(subscription_id, day, now, status)
+
+
+async def mark_chart_sent(db: Database, subscription_id: int, day: date, now: datetime) -> None:
+    async with db.autocommit() as conn:
+        await DeliveryRepository(conn).mark_chart_sent(subscription_id, day, now)
+
+
+async def chart_sent(db: Database, subscription_id: int, day: date) -> bool:
+    return await DeliveryRepository(db.conn).chart_sent(subscription_id, day)
 
 
 async def release(db: Database, subscription_id: int, day: date) -> None:
@@ -252,10 +268,14 @@ async def deliver_one(
                 await subscriptions.move_chat(db, chat_id, moved.new_chat_id, clock())
                 chat_id = moved.new_chat_id
                 message_id = await sender.send_text(chat_id, rendered.text)
-            if rendered.attachment is None:
+            if rendered.attachment is None and rendered.picture is None:
                 await mark_done(db, sub.id, day, clock())
                 return Outcome.SENT
             await mark_message_sent(db, sub.id, day, message_id, clock())
+        if rendered.picture is not None and not await chart_sent(db, sub.id, day):
+            png, picture_caption = rendered.picture
+            await sender.send_photo(chat_id, png, picture_caption)
+            await mark_chart_sent(db, sub.id, day, clock())
         if rendered.attachment is not None:
             filename, data = rendered.attachment
             await sender.send_document(chat_id, filename, data, rendered.caption)

@@ -1,7 +1,8 @@
 """The digest delivery log (`digest_deliveries`, unique on subscription and digest day).
 
 A claim (`sending`) is written before anything is sent, `message_sent` when the text went,
-`sent` / `skipped` when done; the uniqueness makes each day's digest go out once.
+`chart_sent_at` when the picture went, `sent` / `skipped` when done; the uniqueness makes each
+day's digest go out once.
 """
 
 from __future__ import annotations
@@ -62,6 +63,21 @@ class DeliveryRepository(Repository):
             " WHERE subscription_id = ? AND digest_date = ?",
             (message_id, to_db(now), subscription_id, day.isoformat()),
         )
+
+    async def mark_chart_sent(self, subscription_id: int, day: date, now: datetime) -> None:
+        await self._count(
+            "UPDATE digest_deliveries SET chart_sent_at = ?"
+            " WHERE subscription_id = ? AND digest_date = ?",
+            (to_db(now), subscription_id, day.isoformat()),
+        )
+
+    async def chart_sent(self, subscription_id: int, day: date) -> bool:
+        row = await self._one(
+            "SELECT chart_sent_at FROM digest_deliveries"
+            " WHERE subscription_id = ? AND digest_date = ?",
+            (subscription_id, day.isoformat()),
+        )
+        return bool(row and row["chart_sent_at"])
 
     async def mark_done(self, subscription_id: int, day: date, now: datetime, status: str) -> None:
         await self._count(

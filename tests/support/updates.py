@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Bot, Update
+
+# A bot command as Telegram marks one: Latin letters, digits and underscores (and @bot).
+LATIN_COMMAND = re.compile(r"^/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?$")
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,8 @@ class UpdateFactory:
             "from": person.as_dict(),
             "text": text,
         }
-        if text.startswith("/"):
-            command = text.split()[0]
+        command = text.split()[0] if text.split() else ""
+        if LATIN_COMMAND.match(command):  # as Telegram: /搜 is plain text, not a command
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return message
 
