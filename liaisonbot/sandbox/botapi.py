@@ -29,10 +29,11 @@ from liaisonbot.sandbox.errors import (
     forbidden,
     too_many_requests,
 )
+from liaisonbot.sandbox.filestore import image_size
 from liaisonbot.sandbox.markdown import parse_markdown
 from liaisonbot.sandbox.models import PRESENT, Chat, Message, StoredFile, member_api, now
 from liaisonbot.sandbox.spec import BotApiSpec, Field, FilePart, load_spec
-from liaisonbot.sandbox.state import SandboxWorld, image_size
+from liaisonbot.sandbox.world import SandboxWorld
 
 Handler = Callable[["BotApi", dict[str, Any]], Awaitable[Any]]
 HANDLERS: dict[str, Handler] = {}
