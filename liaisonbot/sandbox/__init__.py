@@ -28,11 +28,12 @@ write first (otherwise Telegram answers 403 "bot can't initiate conversation wit
 Seeded groups exist quietly: creating them emits no updates.
 """
 
+from liaisonbot.sandbox.base import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, ControlError
 from liaisonbot.sandbox.client import SandboxClient, SandboxError, SandboxTimeout
 from liaisonbot.sandbox.errors import ApiError
 from liaisonbot.sandbox.limits import Fault, RateLimits
 from liaisonbot.sandbox.server import Sandbox, create_app, main, running_sandbox, serve
-from liaisonbot.sandbox.state import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, ControlError, SandboxWorld
+from liaisonbot.sandbox.world import SandboxWorld
 
 __all__ = [
     "DEFAULT_BOT_USERNAME",

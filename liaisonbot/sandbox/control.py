@@ -72,9 +72,10 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
+from liaisonbot.sandbox.base import ControlError
 from liaisonbot.sandbox.limits import Fault, RateLimits
 from liaisonbot.sandbox.models import PRESENT
-from liaisonbot.sandbox.state import ControlError, SandboxWorld
+from liaisonbot.sandbox.world import SandboxWorld
 
 WORLD_KEY: web.AppKey[SandboxWorld] = web.AppKey("sandbox_world", SandboxWorld)
 RESEED_KEY: web.AppKey[Callable[[], Awaitable[None]]] = web.AppKey("sandbox_reseed")

@@ -18,8 +18,8 @@ from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
 from liaisonbot.logsafe import hide_secrets, secrets_of_token
 from liaisonbot.sandbox import scene
+from liaisonbot.sandbox.base import DEFAULT_TOKEN
 from liaisonbot.sandbox.server import Sandbox, running_sandbox
-from liaisonbot.sandbox.state import DEFAULT_TOKEN
 from liaisonbot.store import Database
 
 DEFAULT_PORT = 8080

@@ -16,7 +16,7 @@ from liaisonbot.domain.models import Enterprise, LiaisonGroup, ReportContent, Ro
 from liaisonbot.domain.vocabulary import Category, Role, Scope, Tier, Urgency
 from liaisonbot.read.digest.scope import DigestScope
 from liaisonbot.sandbox.scene_checkins import seed_checkins
-from liaisonbot.sandbox.state import SandboxWorld
+from liaisonbot.sandbox.world import SandboxWorld
 from liaisonbot.services import intake, people, subscriptions, triage
 from liaisonbot.store import Database, UnitOfWork
 

@@ -20,10 +20,11 @@ from typing import Any
 
 from aiohttp import web
 
+from liaisonbot.sandbox.base import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
 from liaisonbot.sandbox.botapi import BotApi
 from liaisonbot.sandbox.control import RESEED_KEY, WORLD_KEY, control_errors, routes
 from liaisonbot.sandbox.spec import FilePart
-from liaisonbot.sandbox.state import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN, SandboxWorld
+from liaisonbot.sandbox.world import SandboxWorld
 
 STATIC_DIR = Path(__file__).with_name("static")
 MAX_BODY = 60 * 1024 * 1024
