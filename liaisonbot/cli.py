@@ -7,29 +7,31 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
+from liaisonbot.cli_admin import (
+    cmd_backup,
+    cmd_bind_contact,
+    cmd_export,
+    cmd_grant,
+    cmd_group_bind,
+    cmd_import,
+    cmd_import_policies,
+    cmd_migrate,
+    cmd_outbox,
+    cmd_revoke,
+    cmd_subscribe,
+)
+from liaisonbot.cli_support import CliError, date_arg, load_settings, region_arg, with_db
 from liaisonbot.clock import utcnow
 from liaisonbot.config import Settings
-from liaisonbot.domain.codes import InvalidCode, validate_region_code
+from liaisonbot.domain.codes import InvalidCode
 from liaisonbot.domain.errors import DomainError
-from liaisonbot.domain.models import LiaisonGroup, RoleGrant
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.i18n import t, template
 from liaisonbot.logsafe import hide_secrets, secrets_of_token
-from liaisonbot.read.groups import open_reports_in
-from liaisonbot.services import people
 from liaisonbot.store import Database
-from liaisonbot.store.migrations import current_version, migrate
-
-
-class CliError(Exception):
-    """A one-line reason for a non-zero exit."""
-
 
 # Failures explained in one line (`telegram_problem`): their traceback only with --debug.
 EXPLAINED_FAILURES = frozenset({"InvalidToken", "NetworkError", "TimedOut"})
@@ -62,54 +64,7 @@ def _telegram_call(settings: Settings, call: Callable[[], int]) -> int:
         raise CliError(reason) from exc
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CliError(f"bad setting {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
-
-
-async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[int]]) -> int:
-    db = await Database(settings.db).open()
-    for undone in db.recovered_imports:  # opening undid an import a crash left half-applied
-        print(
-            f"note: the import of {undone.file_name} (import {undone.id}, {undone.imported_at})"
-            " was left unfinished by a crash and has been undone; import it again",
-            file=sys.stderr,
-        )
-    try:
-        return await work(db)
-    finally:
-        await db.close()
-
-
-def _region(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return validate_region_code(value)
-    except InvalidCode:
-        raise CliError(f"unknown region code {value!r} (GB/T 2260: 2, 4 or 6 digits)") from None
-
-
 # --- commands -------------------------------------------------------------------------------
-
-
-def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    async def work() -> int:
-        db = await Database(settings.db).open(run_migrations=False)
-        try:
-            applied = await migrate(db.conn)
-            version = await current_version(db.conn)
-        finally:
-            await db.close()
-        for name in applied:
-            print(f"applied {name}")
-        print(f"{settings.db}: schema version {version}")
-        return 0
-
-    return asyncio.run(work())
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -143,242 +98,6 @@ def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     return sandbox_main(getattr(args, "port", 0) or 0, settings)
 
 
-def cmd_bind_contact(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(db: Database) -> int:
-        enterprise = await people.bind_contact(db, args.credit_code, args.user_id, utcnow())
-        print(
-            f"user {args.user_id} is now a contact of {enterprise.name} ({enterprise.credit_code})"
-        )
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def _grant(args: argparse.Namespace) -> RoleGrant:
-    return RoleGrant(
-        user_id=args.user_id,
-        role=Role(args.role),
-        region_prefix=_region(args.region),
-        chain=(args.chain or "").strip(),
-    )
-
-
-def cmd_grant(args: argparse.Namespace, settings: Settings) -> int:
-    grant = _grant(args)
-
-    async def work(db: Database) -> int:
-        added = await people.grant_role(db, grant, utcnow())
-        scope = _scope_text(grant.region_prefix, grant.chain)
-        print(
-            f"{'granted' if added else 'already had'} {grant.role.value} to {grant.user_id}{scope}"
-        )
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    grant = _grant(args)
-
-    async def work(db: Database) -> int:
-        if not await people.revoke_role(db, grant):
-            raise CliError(f"user {grant.user_id} has no such {grant.role.value} grant")
-        print(f"revoked {grant.role.value} from {grant.user_id}")
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_group_bind(args: argparse.Namespace, settings: Settings) -> int:
-    if args.chat_id >= 0:
-        raise CliError("a group chat id is negative (e.g. -1001234567890)")
-    if not args.escalation and not args.region:
-        raise CliError("give --region CODE (and optionally --chain NAME), or --escalation")
-    group = LiaisonGroup(
-        chat_id=args.chat_id,
-        title=args.title or "",
-        region_prefix=_region(args.region),
-        chain=(args.chain or "").strip(),
-        is_escalation=args.escalation,
-        kind=args.kind,
-    )
-    if args.escalation and args.kind == "open":
-        raise CliError("an escalation group (task force) is a staff group; drop --kind open")
-
-    async def work(db: Database) -> int:
-        if args.kind == "open" and (busy := await open_reports_in(db, group.chat_id)):
-            raise CliError(
-                f"chat {group.chat_id} holds the cards of {busy} unfinished report(s);"
-                " an open group never shows cards: bind another group for them first"
-            )
-        await people.bind_group(db, group, utcnow())
-        kind = "escalation group" if group.is_escalation else f"{args.kind} liaison group"
-        print(
-            f"chat {group.chat_id} bound as {kind}{_scope_text(group.region_prefix, group.chain)}"
-        )
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from liaisonbot.services.enterprise_import.importer import import_enterprises
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
-
-    async def work(db: Database) -> int:
-        result = await import_enterprises(
-            db, path, skip_invalid=args.skip_invalid, now=utcnow(), limits=settings.import_limits
-        )
-        print(result.render(settings.lang))
-        return 0 if result.applied and (args.skip_invalid or not result.errors) else 1
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_import_policies(args: argparse.Namespace, settings: Settings) -> int:
-    from liaisonbot.services.policy_import import import_policies
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
-
-    async def work(db: Database) -> int:
-        result = await import_policies(
-            db, path, now=utcnow(), apply=not args.dry_run, limits=settings.import_limits
-        )
-        print(result.render(settings.lang))
-        return 0 if result.ok else 1
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_export_policies(args: argparse.Namespace, settings: Settings) -> int:
-    from liaisonbot.files.policy_writer import EXPORT_SUFFIXES, write_policies
-    from liaisonbot.services import policies
-
-    path = Path(args.file)
-    if path.suffix.lower() not in EXPORT_SUFFIXES:
-        raise CliError("the policy file must end in .xlsx, .csv or .yaml")
-
-    async def work(db: Database) -> int:
-        write_policies(path, await policies.library(db), settings.lang)
-        print(f"wrote {path}")
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from liaisonbot import files as export
-
-    if args.what == "policies":
-        return cmd_export_policies(args, settings)
-
-    path = Path(args.file)
-    if path.suffix.lower() not in (".xlsx", ".csv"):
-        raise CliError("the export file must end in .xlsx or .csv")
-    region = _region(args.region) or None
-
-    async def work(db: Database) -> int:
-        if args.what == "ledger":
-            written = await export.export_ledger(
-                db,
-                path,
-                region=region,
-                chain=args.chain,
-                date_from=args.date_from,
-                date_to=args.date_to,
-                tz=settings.zone,
-            )
-        elif args.what == "checkins":
-            from liaisonbot.files.checkin_sheet import export_checkins
-
-            written = await export_checkins(
-                db,
-                path,
-                region=region,
-                chain=args.chain,
-                date_from=args.date_from,
-                date_to=args.date_to,
-                tz=settings.zone,
-            )
-        else:
-            written = await export.export_enterprises(
-                db, path, region=region, chain=args.chain, tz=settings.zone
-            )
-        for file in written:  # a CSV export writes one file per table
-            print(f"wrote {file}")
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    """A consistent copy while the bot runs; restore by stopping the bot and copying it back."""
-    from liaisonbot.store.backup import BackupFailed, backup_to
-
-    async def work(db: Database) -> int:
-        try:
-            made = await backup_to(db, Path(args.file))
-        except BackupFailed as exc:
-            raise CliError(f"the copy failed its integrity check ({exc}); nothing kept") from None
-        except OSError as exc:
-            raise CliError(f"could not write {args.file}: {exc.strerror or exc}") from None
-        print(f"backup written to {made.path} ({made.size:,} bytes, integrity ok)")
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
-    """What the bot owes people and could not send: given up, or still being retried."""
-    from liaisonbot.services import outbox
-
-    async def work(db: Database) -> int:
-        counts = await outbox.counts(db)
-        print("outbox: " + ", ".join(f"{state} {n}" for state, n in sorted(counts.items())))
-        for owed in await outbox.unfinished(db):
-            what = "acknowledgement" if owed.kind.value == "ack" else "group card"
-            print(
-                f"report {owed.report_id}: {what}, {owed.attempts} failed attempt(s),"
-                f" last error: {owed.last_error or '-'}"
-            )
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
-def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
-    from liaisonbot.read.digest.scope import DigestScope
-    from liaisonbot.services import subscriptions
-
-    scope = DigestScope(_region(args.region), tuple(c.strip() for c in args.chain or []))
-
-    async def work(db: Database) -> int:
-        await subscriptions.check_chains(db, scope.chains, tuple(settings.chains))
-        sub = await subscriptions.subscribe(
-            db,
-            chat_id=args.user_id,
-            owner_id=args.user_id,
-            scope=scope,
-            now=utcnow(),
-            at_time=args.at or settings.digest_time,
-            skip_empty=args.skip_empty,
-            skip_non_working=args.skip_non_working,
-        )
-        chains = ", ".join(sub.scope.chains)
-        print(
-            f"subscription {sub.id}: user {sub.chat_id} gets the digest at {sub.at_time}"
-            f" {settings.tz}{_scope_text(sub.scope.region_prefix, chains)}"
-        )
-        return 0
-
-    return asyncio.run(_with_db(settings, work))
-
-
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     if args.send:
         return _digest_send(settings)
@@ -410,7 +129,7 @@ def _digest_send(settings: Settings) -> int:
             print(f"not sent: subscription {sid} ({why})")
         return 1 if unsent else 0
 
-    return _telegram_call(settings, lambda: asyncio.run(_with_db(settings, work)))
+    return _telegram_call(settings, lambda: asyncio.run(with_db(settings, work)))
 
 
 def _digest_dry_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -450,7 +169,7 @@ def _digest_dry_run(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"wrote {target} ({len(digest.rows)} rows)")
         return 0
 
-    return asyncio.run(_with_db(settings, work))
+    return asyncio.run(with_db(settings, work))
 
 
 def _ledger_path(asked: Path, subscription_id: int, *, several: bool) -> Path:
@@ -464,31 +183,18 @@ def cmd_checkin(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.checkins.admin import checkin_send, checkin_status
     from liaisonbot.cli_checkins import checkin_schedule
 
-    region, chain = _region(args.region), (args.chain or "").strip()
+    region, chain = region_arg(args.region), (args.chain or "").strip()
     if args.schedule:
-        return asyncio.run(_with_db(settings, lambda db: checkin_schedule(db, args, region, chain)))
+        return asyncio.run(with_db(settings, lambda db: checkin_schedule(db, args, region, chain)))
     if args.status:
         return asyncio.run(
-            _with_db(settings, lambda db: checkin_status(db, settings, args.date, region, chain))
+            with_db(settings, lambda db: checkin_status(db, settings, args.date, region, chain))
         )
     if args.send and settings.token is None:
         raise CliError("no bot token: set LIAISONBOT_TOKEN to send check-ins")
     return asyncio.run(
-        _with_db(settings, lambda db: checkin_send(db, settings, args.dry_run, region, chain))
+        with_db(settings, lambda db: checkin_send(db, settings, args.dry_run, region, chain))
     )
-
-
-def _scope_text(region: str, chain: str) -> str:
-    parts = [f"region {region}" if region else "", f"chain {chain}" if chain else ""]
-    scope = ", ".join(p for p in parts if p)
-    return f" ({scope})" if scope else ""
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
 
 
 # --- parser ---------------------------------------------------------------------------------
@@ -530,8 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file")
     exp.add_argument("--region")
     exp.add_argument("--chain")
-    exp.add_argument("--from", dest="date_from", type=_date)
-    exp.add_argument("--to", dest="date_to", type=_date)
+    exp.add_argument("--from", dest="date_from", type=date_arg)
+    exp.add_argument("--to", dest="date_to", type=date_arg)
     exp.set_defaults(func=cmd_export)
 
     sub.add_parser(
@@ -572,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument(
         "--send", action="store_true", help="send today's digest to every subscription not yet sent"
     )
-    digest.add_argument("--date", type=_date, help="the digest day (it covers the day before)")
+    digest.add_argument("--date", type=date_arg, help="the digest day (it covers the day before)")
     digest.add_argument("--user", type=int, help="the digest of this official's scope")
     digest.add_argument("--ledger", help="with --dry-run: also write the ledger .xlsx here")
     digest.set_defaults(func=cmd_digest)
@@ -595,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help="with --schedule: hours open (default: until 12:00 the next working day)",
     )
-    checkin.add_argument("--date", type=_date, help="with --status: the round's day")
+    checkin.add_argument("--date", type=date_arg, help="with --status: the round's day")
     checkin.set_defaults(func=cmd_checkin)
 
     group = sub.add_parser("group", help="liaison groups")
@@ -647,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for handler in logging.getLogger().handlers:
             handler.addFilter(ShortFailures())
     try:
-        settings = _settings()
+        settings = load_settings()
         if settings.token is not None:
             hide_secrets(secrets_of_token(settings.token.get_secret_value()))
         return int(args.func(args, settings) or 0)
