@@ -11,7 +11,8 @@ from handlers.rendering import fit
 from liaisonbot.domain.checkins import Answer, Concern, ResumptionStatus
 from liaisonbot.domain.codes import region_name
 from liaisonbot.domain.vocabulary import Tier
-from liaisonbot.read.checkins import Figures, HistoryLine, Picture, ShortfallList
+from liaisonbot.read.checkin_figures import Figures
+from liaisonbot.read.checkins import HistoryLine, Picture, ShortfallList
 
 MAX_LISTED = 15
 

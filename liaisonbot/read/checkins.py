@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from liaisonbot.clock import from_db
 from liaisonbot.domain.checkins import (
@@ -18,6 +19,7 @@ from liaisonbot.domain.checkins import (
     below_since,
     below_threshold,
 )
+from liaisonbot.read.checkin_figures import Fact, Figures, tally
 from liaisonbot.read.digest.model import EnterpriseStatus
 from liaisonbot.read.enterprises import OPEN
 from liaisonbot.store import Database
@@ -44,83 +46,16 @@ class Entry:
     version: int = 0
 
 
-@dataclass
-class Figures:
-    """What a round's answers say. Rates are percentages, None when nothing to count; 免报 are
-    left out of every rate and a missing answer never counts as 0."""
-
-    expected: int = 0  # asked or answered, 免报 left out
-    on_time: int = 0
-    late: int = 0
-    missing: int = 0
-    exempt: int = 0
-    resumed_any: float | None = None  # 复工率 (at least partly), of those who answered
-    resumed_full: float | None = None
-    staff_rate: float | None = None  # 返岗率: Σ在岗 ÷ Σ在册
-    capacity_rate: float | None = None  # 产能利用率 weighted by 在册
-    at_threshold: float | None = None  # share at ≥ threshold capacity
-    reporting_rate: float | None = None  # 已报 ÷ expected
-
-    @property
-    def answered(self) -> int:
-        return self.on_time + self.late
+def _fact(e: Entry) -> Fact:
+    a = e.answer
+    if a is None:
+        return (e.status, None, None, None, None)
+    return (e.status, a.status, a.registered, a.on_duty, a.capacity)
 
 
 def figures(entries: list[Entry], threshold: float = DEFAULT_THRESHOLD) -> Figures:
-    """The figures of these entries. 产能利用率 is weighted by 在册 where known; an enterprise whose
-    在册 is unknown weighs as much as the average known one (1 when none is known)."""
-    f = Figures()
-    answered = resumed = full = 0
-    on_duty = registered = 0
-    capacities: list[tuple[float, int | None]] = []  # (capacity, 在册 or None)
-    for e in entries:
-        status = e.status
-        if status is RoundStatus.EXEMPT:
-            f.exempt += 1
-            continue
-        f.expected += 1
-        if status is RoundStatus.MISSING:
-            f.missing += 1
-            continue
-        if status is RoundStatus.LATE:
-            f.late += 1
-        else:
-            f.on_time += 1
-        a = e.answer
-        if a is None or a.status is ResumptionStatus.CLOSED:
-            continue
-        answered += 1
-        if a.status is not ResumptionStatus.NOT_RESUMED:
-            resumed += 1
-            if a.status is ResumptionStatus.FULL:
-                full += 1
-        if a.registered and a.on_duty is not None:
-            registered += a.registered
-            on_duty += a.on_duty
-        capacity = 0.0 if a.status is ResumptionStatus.NOT_RESUMED else a.capacity
-        if capacity is not None:
-            capacities.append((capacity, a.registered or None))
-    if f.expected:
-        f.reporting_rate = 100.0 * f.on_time / f.expected
-    if not answered:
-        return f
-    f.resumed_any = 100.0 * resumed / answered
-    f.resumed_full = 100.0 * full / answered
-    if registered:
-        f.staff_rate = 100.0 * on_duty / registered
-    if capacities:
-        known = [r for _, r in capacities if r]
-        default_weight = sum(known) / len(known) if known else 1.0
-        total = weights = 0.0
-        at = 0
-        for capacity, r in capacities:
-            w = r or default_weight
-            total += w * capacity
-            weights += w
-            at += capacity >= threshold
-        f.capacity_rate = total / weights
-        f.at_threshold = 100.0 * at / len(capacities)
-    return f
+    """The figures of these entries (checkin_figures.tally)."""
+    return tally([_fact(e) for e in entries], threshold)
 
 
 def _capacity(a: Answer) -> float | None:
@@ -157,69 +92,106 @@ async def latest_round(db: Database, before: date | None = None) -> date | None:
     return max(found) if found else None
 
 
-async def entries(
-    db: Database, round_date: date, *, region_prefix: str = "", chain: str = ""
-) -> list[Entry]:
-    """Every enterprise of the scope expected in the round (asked, answered or 免报)."""
-    day = round_date.isoformat()
-    high = region_prefix + ":"  # the codes are digits: every code with the prefix sorts below
-    # 免报: the latest answer before the round said 停产·注销 (few: a partial index finds them)
-    closed = {
-        r[0]
-        for r in await db.fetch_all(
-            "SELECT c.enterprise_id FROM checkin_answers c"
-            " WHERE c.status = 'CLOSED' AND c.round_date < ? AND c.id = (SELECT q.id"
-            " FROM checkin_answers q WHERE q.enterprise_id = c.enterprise_id AND q.round_date < ?"
-            " ORDER BY q.round_date DESC, q.version DESC LIMIT 1)",
-            (day, day),
-        )
-    }
-    # From the scope's enterprises (region index), each looked up by key: the ask, the first
-    # answer's time and the last version.
+async def _closed_before(db: Database, day: str) -> set[int]:
+    """免报: the latest answer before the round said 停产·注销 (few: a partial index finds them)."""
     rows = await db.fetch_all(
-        "SELECT e.id, e.name, e.region_code, e.chain, e.tier, e.credit_code, k.closes_at,"
-        " k.enterprise_id IS NOT NULL AS asked,"
-        " (SELECT MIN(f.answered_at) FROM checkin_answers f"
-        "  WHERE f.round_date = ? AND f.enterprise_id = e.id) AS first_at,"
-        " a.status, a.registered, a.on_duty, a.capacity, a.expected_date, a.bottleneck,"
-        " a.on_behalf, a.answered_at, a.version"
-        " FROM enterprises e"
-        " LEFT JOIN checkin_asks k ON k.round_date = ? AND k.enterprise_id = e.id"
-        " LEFT JOIN checkin_answers a ON a.id = (SELECT l.id FROM checkin_answers l"
-        "  WHERE l.round_date = ? AND l.enterprise_id = e.id ORDER BY l.version DESC LIMIT 1)"
-        " WHERE e.region_code >= ? AND e.region_code < ? AND (? = '' OR e.chain = ?)",
-        (day, day, day, region_prefix, high, chain, chain),
+        "SELECT c.enterprise_id FROM checkin_answers c"
+        " WHERE c.status = 'CLOSED' AND c.round_date < ? AND c.id = (SELECT q.id"
+        " FROM checkin_answers q WHERE q.enterprise_id = c.enterprise_id AND q.round_date < ?"
+        " ORDER BY q.round_date DESC, q.version DESC LIMIT 1)",
+        (day, day),
+    )
+    return {r[0] for r in rows}
+
+
+# From the scope's enterprises (region index), each looked up by key: the ask, the first
+# answer's time and the last version. Columns 0–7 are the same for every caller.
+_ROUND_SQL = (
+    "SELECT e.id, k.closes_at, k.enterprise_id IS NOT NULL AS asked,"
+    " (SELECT MIN(f.answered_at) FROM checkin_answers f"
+    "  WHERE f.round_date = ? AND f.enterprise_id = e.id) AS first_at,"
+    " a.status, a.registered, a.on_duty, a.capacity{columns}"
+    " FROM enterprises e"
+    " LEFT JOIN checkin_asks k ON k.round_date = ? AND k.enterprise_id = e.id"
+    " LEFT JOIN checkin_answers a ON a.id = (SELECT l.id FROM checkin_answers l"
+    "  WHERE l.round_date = ? AND l.enterprise_id = e.id ORDER BY l.version DESC LIMIT 1)"
+    " WHERE e.region_code >= ? AND e.region_code < ? AND (? = '' OR e.chain = ?)"
+)
+_ENTRY_COLUMNS = (
+    ", e.name, e.region_code, e.chain, e.tier, e.credit_code, a.expected_date, a.bottleneck,"
+    " a.on_behalf, a.answered_at, a.version"
+)
+_STATUSES = {s.value: s for s in ResumptionStatus}
+
+
+async def _round_rows(
+    db: Database, day: str, region_prefix: str, chain: str, columns: str
+) -> list[tuple[RoundStatus, Any]]:
+    """Each expected enterprise's row with its round status; the others are left out."""
+    closed = await _closed_before(db, day)
+    high = region_prefix + ":"  # the codes are digits: every code with the prefix sorts below
+    rows = await db.fetch_all(
+        _ROUND_SQL.format(columns=columns), (day, day, day, region_prefix, high, chain, chain)
+    )
+    on_time, late, exempt, missing = (
+        RoundStatus.ON_TIME,
+        RoundStatus.LATE,
+        RoundStatus.EXEMPT,
+        RoundStatus.MISSING,
     )
     out = []
     for r in rows:
         # times are stored in one fixed UTC format, so they compare as text
-        first, closes = r["first_at"], r["closes_at"]
+        first, closes = r[3], r[1]
         if first is not None:
-            status = (
-                RoundStatus.LATE if closes is not None and first >= closes else RoundStatus.ON_TIME
-            )
-        elif r["id"] in closed:
-            status = RoundStatus.EXEMPT
-        elif r["asked"]:
-            status = RoundStatus.MISSING
+            status = late if closes is not None and first >= closes else on_time
+        elif r[0] in closed:
+            status = exempt
+        elif r[2]:
+            status = missing
         else:
             continue  # neither asked nor answered: not expected in this round (round_status)
-        out.append(
-            Entry(
-                r["id"],
-                r["name"],
-                r["region_code"],
-                r["chain"],
-                r["tier"],
-                status,
-                answer_from_row(r) if r["status"] else None,
-                bool(r["on_behalf"]),
-                r["credit_code"],
-                from_db(r["answered_at"]),
-                r["version"] or 0,
-            )
-        )
+        out.append((status, r))
     return out
+
+
+async def entries(
+    db: Database, round_date: date, *, region_prefix: str = "", chain: str = ""
+) -> list[Entry]:
+    """Every enterprise of the scope expected in the round (asked, answered or 免报)."""
+    rows = await _round_rows(db, round_date.isoformat(), region_prefix, chain, _ENTRY_COLUMNS)
+    return [
+        Entry(
+            r["id"],
+            r["name"],
+            r["region_code"],
+            r["chain"],
+            r["tier"],
+            status,
+            answer_from_row(r) if r["status"] else None,
+            bool(r["on_behalf"]),
+            r["credit_code"],
+            from_db(r["answered_at"]),
+            r["version"] or 0,
+        )
+        for status, r in rows
+    ]
+
+
+async def round_figures(
+    db: Database,
+    round_date: date,
+    *,
+    region_prefix: str = "",
+    chain: str = "",
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Figures:
+    """The figures alone (as `figures(entries(...))`), reading only the columns they need."""
+    rows = await _round_rows(db, round_date.isoformat(), region_prefix, chain, "")
+    return tally(
+        ((status, _STATUSES[r[4]] if r[4] else None, r[5], r[6], r[7]) for status, r in rows),
+        threshold,
+    )
 
 
 @dataclass
@@ -237,12 +209,12 @@ class Picture:
 
 
 def _grouped(
-    items: list[Entry], key: Callable[[Entry], str], threshold: float
+    items: list[Entry], facts: list[Fact], key: Callable[[Entry], str], threshold: float
 ) -> dict[str, Figures]:
-    groups: dict[str, list[Entry]] = {}
-    for e in items:
-        groups.setdefault(key(e), []).append(e)
-    return {k: figures(v, threshold) for k, v in sorted(groups.items())}
+    groups: dict[str, list[Fact]] = {}
+    for e, fact in zip(items, facts, strict=True):
+        groups.setdefault(key(e), []).append(fact)
+    return {k: tally(v, threshold) for k, v in sorted(groups.items())}
 
 
 def region_level(prefix: str) -> int:
@@ -265,17 +237,19 @@ async def picture(
     previous_date = await latest_round(db, before=round_date)
     previous = None
     if previous_date is not None:
-        before = await entries(db, previous_date, region_prefix=region_prefix, chain=chain)
-        previous = figures(before, threshold)
+        previous = await round_figures(
+            db, previous_date, region_prefix=region_prefix, chain=chain, threshold=threshold
+        )
     level = region_level(region_prefix)
+    facts = [_fact(e) for e in current]
     return Picture(
         round_date=round_date,
-        total=figures(current, threshold),
+        total=tally(facts, threshold),
         previous_date=previous_date,
         previous=previous,
-        by_chain=_grouped(current, lambda e: e.chain, threshold),
-        by_region=_grouped(current, lambda e: e.region_code[:level], threshold),
-        by_tier=_grouped(current, lambda e: e.tier, threshold),
+        by_chain=_grouped(current, facts, lambda e: e.chain, threshold),
+        by_region=_grouped(current, facts, lambda e: e.region_code[:level], threshold),
+        by_tier=_grouped(current, facts, lambda e: e.tier, threshold),
         entries=current,
     )
 
