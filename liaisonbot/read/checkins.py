@@ -105,12 +105,14 @@ async def _closed_before(db: Database, day: str) -> set[int]:
     return {r[0] for r in rows}
 
 
-# From the scope's enterprises (region index), each looked up by key: the ask, the first
-# answer's time and the last version. Columns 0–7 are the same for every caller.
+# From the scope's enterprises (region index), each looked up by key: the ask, the last version
+# and the first answer's time — that version's own when it is the first (versions count from 1:
+# store/checkins.py), so that only corrected answers are looked up again. Columns 0–7 are the
+# same for every caller.
 _ROUND_SQL = (
     "SELECT e.id, k.closes_at, k.enterprise_id IS NOT NULL AS asked,"
-    " (SELECT MIN(f.answered_at) FROM checkin_answers f"
-    "  WHERE f.round_date = ? AND f.enterprise_id = e.id) AS first_at,"
+    " CASE WHEN a.version = 1 THEN a.answered_at ELSE (SELECT MIN(f.answered_at)"
+    "  FROM checkin_answers f WHERE f.round_date = ? AND f.enterprise_id = e.id) END AS first_at,"
     " a.status, a.registered, a.on_duty, a.capacity{columns}"
     " FROM enterprises e"
     " LEFT JOIN checkin_asks k ON k.round_date = ? AND k.enterprise_id = e.id"
@@ -311,16 +313,17 @@ async def shortfalls(
             if leading_id is None or r["leading_id"] == leading_id:
                 leading.setdefault(r["supplier_id"], []).append(r["name"])
         for r in await db.fetch_all(
-            "SELECT a.* FROM checkin_answers a WHERE a.enterprise_id IN"
-            f" ({marks}) AND a.round_date <= ? AND a.round_date >= ?"
+            # what below_since looks at: the status and the capacity of each round's last version
+            "SELECT a.enterprise_id, a.round_date, a.status, a.capacity FROM checkin_answers a"
+            f" WHERE a.enterprise_id IN ({marks}) AND a.round_date <= ? AND a.round_date >= ?"
             " ORDER BY a.enterprise_id, a.round_date, a.version",
             (listed, round_date.isoformat(), since),
         ):
-            day = date.fromisoformat(r["round_date"])
-            runs = history.setdefault(r["enterprise_id"], [])
+            runs = history.setdefault(r[0], [])
+            day = date.fromisoformat(r[1])
             if runs and runs[-1][0] == day:
                 runs.pop()  # an earlier version of the same round: the last one counts
-            runs.append((day, answer_from_row(r)))
+            runs.append((day, Answer(_STATUSES[r[2]], capacity=r[3])))
         for r in await db.fetch_all(
             f"SELECT enterprise_id, COUNT(*) AS n FROM reports WHERE enterprise_id IN ({marks})"
             f" AND state IN {_OPEN_SQL} GROUP BY enterprise_id",
