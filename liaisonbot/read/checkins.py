@@ -5,7 +5,6 @@ one enterprise's history (docs/domain.md, "Resumption check-ins")."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -212,12 +211,20 @@ class Picture:
 
 
 def _grouped(
-    items: list[Entry], facts: list[Fact], key: Callable[[Entry], str], threshold: float
-) -> dict[str, Figures]:
-    groups: dict[str, list[Fact]] = {}
+    items: list[Entry], facts: list[Fact], level: int, threshold: float
+) -> tuple[dict[str, Figures], ...]:
+    """The figures by chain, by region (`level` digits of the code) and by tier, in one pass."""
+    chains: dict[str, list[Fact]] = {}
+    regions: dict[str, list[Fact]] = {}
+    tiers: dict[str, list[Fact]] = {}
     for e, fact in zip(items, facts, strict=True):
-        groups.setdefault(key(e), []).append(fact)
-    return {k: tally(v, threshold) for k, v in sorted(groups.items())}
+        chains.setdefault(e.chain, []).append(fact)
+        regions.setdefault(e.region_code[:level], []).append(fact)
+        tiers.setdefault(e.tier, []).append(fact)
+    return tuple(
+        {k: tally(v, threshold) for k, v in sorted(groups.items())}
+        for groups in (chains, regions, tiers)
+    )
 
 
 def region_level(prefix: str) -> int:
@@ -243,16 +250,16 @@ async def picture(
         previous = await round_figures(
             db, previous_date, region_prefix=region_prefix, chain=chain, threshold=threshold
         )
-    level = region_level(region_prefix)
     facts = [_fact(e) for e in current]
+    by_chain, by_region, by_tier = _grouped(current, facts, region_level(region_prefix), threshold)
     return Picture(
         round_date=round_date,
         total=tally(facts, threshold),
         previous_date=previous_date,
         previous=previous,
-        by_chain=_grouped(current, facts, lambda e: e.chain, threshold),
-        by_region=_grouped(current, facts, lambda e: e.region_code[:level], threshold),
-        by_tier=_grouped(current, facts, lambda e: e.tier, threshold),
+        by_chain=by_chain,
+        by_region=by_region,
+        by_tier=by_tier,
         entries=current,
     )
 
