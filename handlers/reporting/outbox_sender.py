@@ -27,6 +27,7 @@ from handlers.common import Deps, deps, language
 from handlers.i18n import t
 from handlers.rendering import fit, label
 from handlers.reporting.delivery import send_owed
+from handlers.scheduling import run_every
 from liaisonbot.domain.access import covers
 from liaisonbot.domain.numbers import parse_id
 from liaisonbot.domain.vocabulary import Role
@@ -183,14 +184,13 @@ def sender_of(application: Application) -> OutboxSender:
 
 def schedule(application: Application) -> None:
     """Re-created at every start: what a stop left owed goes out from the first tick on."""
-    job_queue = application.job_queue
-    assert job_queue is not None, "python-telegram-bot[job-queue] is required"
-    job_queue.run_repeating(
+    run_every(
+        application,
         sender_of(application).job,
-        interval=INTERVAL_SECONDS,
+        seconds=INTERVAL_SECONDS,
         first=0.2,
         name=JOB_NAME,
-        job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
+        grace_seconds=30,
     )
 
 
