@@ -28,7 +28,9 @@ from handlers.i18n import t
 from handlers.rendering import fit, label
 from handlers.reporting.delivery import send_owed
 from handlers.scheduling import run_every
+from liaisonbot.domain.access import covers
 from liaisonbot.domain.numbers import parse_id
+from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read import reports as views
 from liaisonbot.services import outbox
 from liaisonbot.store.outbox import Owed, OwedMessage
@@ -203,6 +205,15 @@ async def on_summary_card_pressed(update: Update, context: ContextTypes.DEFAULT_
     chat = query.message.chat.id if query.message else None
     if report is None or report.group_chat_id != chat:
         await query.answer(t(lang, "outbox.card_stale"), show_alert=True)
+        return
+    # Only someone who works on the report may have its card posted in the group.
+    viewer = await views.viewer(d.db, query.from_user.id)
+    enterprise = await views.enterprise(d.db, report.enterprise_id)
+    if enterprise is None or not covers(viewer.grants, enterprise, Role.OFFICER, Role.OFFICIAL):
+        log.warning(
+            "user %s pressed the summary button of report %s", query.from_user.id, report.id
+        )
+        await query.answer(t(lang, "error.not_allowed"), show_alert=True)
         return
     if await outbox.card_asked_for(d.db, report.id, d.now()):
         await query.answer(t(lang, "outbox.card_coming", number=report.id))
