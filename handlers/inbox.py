@@ -25,6 +25,7 @@ from telegram.request import BaseRequest, RequestData
 
 from handlers.common import Deps
 from handlers.i18n import t
+from handlers.scheduling import run_every
 from liaisonbot.read.admins import admin_ids
 from liaisonbot.store.errors import is_busy, is_disk_full
 from liaisonbot.store.inbox import Inbox
@@ -199,11 +200,11 @@ async def _prune(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def schedule_pruning(application: Application) -> None:
     """Handled updates are forgotten after a few days, at start and every six hours."""
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            _prune,
-            interval=PRUNE_EVERY_SECONDS,
-            first=5,
-            name="inbox-prune",
-            job_kwargs={"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1},
-        )
+    run_every(
+        application,
+        _prune,
+        seconds=PRUNE_EVERY_SECONDS,
+        first=5,
+        name="inbox-prune",
+        grace_seconds=3600,
+    )

@@ -282,14 +282,18 @@ async def on_checkin_button_pressed(update: Update, context: ContextTypes.DEFAUL
     key = f"upd:{update.update_id}"
     if verb in ("s", "same", "fix"):
         day = _day(argument.split(".")[0])
-        if day is None:
+        if (
+            day is None
+            or (verb == "s" and _status(argument) is None)
+            or not (day == _today(d) or await checkins.is_known_round(d.db, enterprise_id, day))
+        ):
+            log.warning("check-in button %r from user %s refused", query.data, user.id)
             await query.answer(t(lang, "checkin.stale"), show_alert=True)
             return
         await query.answer()
         if verb == "s":
-            status = ResumptionStatus(argument.split(".")[1]) if "." in argument else None
-            if status is None:
-                return
+            status = _status(argument)
+            assert status is not None
             await begin(message, d, user.id, enterprise_id, day, status.value, lang)
         elif verb == "same":
             await same_as_before(message, d, user.id, enterprise_id, day, lang, key)
@@ -328,6 +332,12 @@ async def on_checkin_button_pressed(update: Update, context: ContextTypes.DEFAUL
         await answer_step(message, d, session, argument.split(".", 1)[1], lang, key)
     else:
         await query.answer(t(lang, "checkin.stale"), show_alert=True)
+
+
+def _status(argument: str) -> ResumptionStatus | None:
+    """The status of a `<day>.<status>` argument, or None when it names no status."""
+    _, _, value = argument.partition(".")
+    return next((s for s in ResumptionStatus if s.value == value), None)
 
 
 def _day(text: str) -> date | None:

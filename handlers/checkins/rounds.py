@@ -23,6 +23,7 @@ from handlers.common import Deps
 from handlers.i18n import t
 from handlers.rate_lanes import bulk
 from handlers.rendering import local_time
+from handlers.scheduling import run_every
 from liaisonbot.read import reports as views
 from liaisonbot.services import checkins
 
@@ -46,22 +47,13 @@ class RoundResult:
 
 
 def schedule(application: Application) -> None:
-    job_queue = application.job_queue
-    if job_queue is None:
-        log.warning("no JobQueue; check-in rounds are not sent")
-        return
-    for job in job_queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
-    job_queue.run_repeating(
+    run_every(
+        application,
         _tick,
-        interval=INTERVAL_SECONDS,
+        seconds=INTERVAL_SECONDS,
         first=FIRST_SECONDS,
         name=JOB_NAME,
-        job_kwargs={
-            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
-            "coalesce": True,
-            "max_instances": 1,
-        },
+        grace_seconds=MISFIRE_GRACE_SECONDS,
     )
 
 

@@ -196,7 +196,7 @@ async def on_subscription_button_pressed(
     lang = await language(context, user)
     d = deps(context)
     if parsed is None:
-        await query.answer()
+        await query.answer(t(lang, "unsubscribe.gone"), show_alert=True)
         return
     region, mask, opts, step = parsed
     grants = await _digest_grants(d.db, user.id)

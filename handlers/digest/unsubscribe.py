@@ -110,11 +110,14 @@ async def _unsubscribe_button(
             for each in await subscriptions.for_chat(d.db, chat.id)
             if subscriptions.may_stop(grants, user.id, each)
         ]
-        await query.answer()
         count = 0
         for each in mine:
             count += await subscriptions.unsubscribe(d.db, chat.id, d.now(), each.id)
-        text = t(lang, "unsubscribe.done", count=count) if count else t(lang, "unsubscribe.none")
+        if not count:
+            await query.answer(t(lang, "unsubscribe.none"), show_alert=True)
+            return
+        await query.answer()
+        text = t(lang, "unsubscribe.done", count=count)
         await query.edit_message_text(text, parse_mode=ParseMode.HTML)
         return
     sub_id = parse_id(which)
@@ -124,12 +127,12 @@ async def _unsubscribe_button(
         log.warning("user %s pressed unsubscribe on subscription %s, not theirs", user.id, sub.id)
         await query.answer(t(lang, "unsubscribe.not_yours"), show_alert=True)
         return
-    await query.answer()
     if sub is None or not await subscriptions.unsubscribe(d.db, chat.id, d.now(), sub.id):
-        text = t(lang, "unsubscribe.gone")
-    else:
-        text = t(lang, "unsubscribe.one", scope=digest_render.scope_text(sub.scope, lang))
-        left = len(await subscriptions.for_chat(d.db, chat.id))
-        if left:
-            text += "\n" + t(lang, "unsubscribe.remaining", count=left)
+        await query.answer(t(lang, "unsubscribe.gone"), show_alert=True)
+        return
+    await query.answer()
+    text = t(lang, "unsubscribe.one", scope=digest_render.scope_text(sub.scope, lang))
+    left = len(await subscriptions.for_chat(d.db, chat.id))
+    if left:
+        text += "\n" + t(lang, "unsubscribe.remaining", count=left)
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)

@@ -16,6 +16,7 @@ from handlers.i18n import t
 from handlers.policies import sender
 from handlers.policies.render import button, checks_lines, policy_text, short_title
 from liaisonbot.domain.access import covers
+from liaisonbot.domain.numbers import parse_id
 from liaisonbot.domain.policies import Stage
 from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read import reports as views
@@ -38,7 +39,7 @@ async def on_policy_button_pressed(update: Update, context: ContextTypes.DEFAULT
     lang = await language(context, user)
     parts = (query.data or "").split("|")
     handler = _VERBS.get(parts[1] if len(parts) > 1 else "")
-    numbers = [int(p) for p in parts[2:] if p.isdigit()]
+    numbers = [n for p in parts[2:] if (n := parse_id(p)) is not None]
     try:
         if handler is None or (parts[1] != "o" and len(numbers) != len(parts) - 2):
             raise PolicyRefused("gone")

@@ -18,6 +18,7 @@ from handlers import rate_lanes
 from handlers.common import Deps
 from handlers.i18n import t
 from handlers.policies.render import button
+from handlers.scheduling import run_every
 from liaisonbot.services import policies
 
 log = logging.getLogger(__name__)
@@ -97,11 +98,5 @@ async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_startup(application: Application) -> None:
     """Claims a stopped process left are freed; the job resumes unfinished waves."""
     await policies.take_over_dead_claims(application.bot_data["deps"].db)
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            _tick,
-            interval=INTERVAL,
-            first=1,
-            name=JOB_NAME,
-            job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
-        )
+    seconds = INTERVAL.total_seconds()
+    run_every(application, _tick, seconds=seconds, first=1, name=JOB_NAME, grace_seconds=30)

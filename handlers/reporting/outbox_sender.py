@@ -27,7 +27,10 @@ from handlers.common import Deps, deps, language
 from handlers.i18n import t
 from handlers.rendering import fit, label
 from handlers.reporting.delivery import send_owed
+from handlers.scheduling import run_every
+from liaisonbot.domain.access import covers
 from liaisonbot.domain.numbers import parse_id
+from liaisonbot.domain.vocabulary import Role
 from liaisonbot.read import reports as views
 from liaisonbot.services import outbox
 from liaisonbot.store.outbox import Owed, OwedMessage
@@ -181,14 +184,13 @@ def sender_of(application: Application) -> OutboxSender:
 
 def schedule(application: Application) -> None:
     """Re-created at every start: what a stop left owed goes out from the first tick on."""
-    job_queue = application.job_queue
-    assert job_queue is not None, "python-telegram-bot[job-queue] is required"
-    job_queue.run_repeating(
+    run_every(
+        application,
         sender_of(application).job,
-        interval=INTERVAL_SECONDS,
+        seconds=INTERVAL_SECONDS,
         first=0.2,
         name=JOB_NAME,
-        job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
+        grace_seconds=30,
     )
 
 
@@ -203,6 +205,15 @@ async def on_summary_card_pressed(update: Update, context: ContextTypes.DEFAULT_
     chat = query.message.chat.id if query.message else None
     if report is None or report.group_chat_id != chat:
         await query.answer(t(lang, "outbox.card_stale"), show_alert=True)
+        return
+    # Only someone who works on the report may have its card posted in the group.
+    viewer = await views.viewer(d.db, query.from_user.id)
+    enterprise = await views.enterprise(d.db, report.enterprise_id)
+    if enterprise is None or not covers(viewer.grants, enterprise, Role.OFFICER, Role.OFFICIAL):
+        log.warning(
+            "user %s pressed the summary button of report %s", query.from_user.id, report.id
+        )
+        await query.answer(t(lang, "error.not_allowed"), show_alert=True)
         return
     if await outbox.card_asked_for(d.db, report.id, d.now()):
         await query.answer(t(lang, "outbox.card_coming", number=report.id))

@@ -21,6 +21,7 @@ from telegram.ext import Application, ContextTypes
 from handlers import rendering
 from handlers.common import Deps
 from handlers.i18n import t
+from handlers.scheduling import run_every
 from handlers.triage.cards import refresh_cards
 from handlers.triage.changes import after_change
 from liaisonbot.read import reports as views
@@ -42,22 +43,13 @@ class RunResult:
 
 
 def schedule(application: Application) -> None:
-    job_queue = application.job_queue
-    if job_queue is None:
-        log.warning("no JobQueue (python-telegram-bot[job-queue]); reminders are not sent")
-        return
-    for job in job_queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
-    job_queue.run_repeating(
+    run_every(
+        application,
         _tick,
-        interval=INTERVAL_SECONDS,
+        seconds=INTERVAL_SECONDS,
         first=FIRST_SECONDS,
         name=JOB_NAME,
-        job_kwargs={
-            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
-            "coalesce": True,
-            "max_instances": 1,
-        },
+        grace_seconds=MISFIRE_GRACE_SECONDS,
     )
 
 

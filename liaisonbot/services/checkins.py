@@ -159,6 +159,17 @@ async def round_for_answer(
     return now.astimezone(zone).date()
 
 
+async def is_known_round(db: Database, enterprise_id: int, round_date: date) -> bool:
+    """Whether the enterprise was asked, or has answered, for that day: a button naming any
+    other day is forged."""
+    row = await db.fetch_one(
+        "SELECT 1 FROM checkin_asks WHERE enterprise_id = ? AND round_date = ?"
+        " UNION SELECT 1 FROM checkin_answers WHERE enterprise_id = ? AND round_date = ?",
+        (enterprise_id, round_date.isoformat(), enterprise_id, round_date.isoformat()),
+    )
+    return row is not None
+
+
 async def latest(
     db: Database, enterprise_id: int, before: date | None = None
 ) -> tuple[date, Answer] | None:

@@ -108,11 +108,13 @@ async def test_unsubscribe_offers_each_subscription(bot: Bot) -> None:
     # the same button again (a second tap, or an old message)
     button = next(b for b in buttons(sent) if "汽车" in b["text"])
     await bot.send(bot.updates.press(OFFICIAL_FJ, sent, button["callback_data"], 1))
-    assert "已退订或不存在" in last_edit(bot)
+    answer = bot.request.sent("answerCallbackQuery")[-1]
+    assert "已退订或不存在" in answer["text"] and answer["show_alert"] is True
     # another chat's subscription id, forged into a button here: nothing happens to it
     [gd] = await subscriptions.for_chat(bot.db, OFFICIAL_GD.id)
     await bot.send(bot.updates.press(OFFICIAL_FJ, sent, f"ds|-|0|{gd.id}|u", 1))
-    assert "已退订或不存在" in last_edit(bot)
+    answer = bot.request.sent("answerCallbackQuery")[-1]
+    assert "已退订或不存在" in answer["text"] and answer["show_alert"] is True
     assert len(await chat_scopes(bot, OFFICIAL_GD.id)) == 1
 
 
