@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@scripts/ensure-cjk-font
 	$(BIN)/liaisonbot start
 
 test: $(STAMP)
