@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from liaisonbot.domain.models import RoleGrant
+from liaisonbot.domain.vocabulary import Role
 from liaisonbot.store import Database
 
 
@@ -95,23 +96,17 @@ async def viewer(db: Database, user_id: int) -> Viewer:
 
 async def officials_covering(db: Database, region_code: str, chain: str) -> list[int]:
     """Officials whose region prefix (and chain, if they have one) covers the enterprise's."""
-    rows = await db.fetch_all(
-        "SELECT DISTINCT user_id, region_prefix, chain FROM roles WHERE role = 'official'"
-    )
-    return sorted(
-        {
-            r["user_id"]
-            for r in rows
-            if region_code.startswith(r["region_prefix"])
-            and (not r["chain"] or r["chain"] == chain)
-        }
-    )
+    return await _covering(db, Role.OFFICIAL, region_code, chain)
 
 
 async def officers_covering(db: Database, region_code: str, chain: str) -> list[int]:
     """Liaison officers whose scope covers the enterprise's region and chain (指派's choices)."""
+    return await _covering(db, Role.OFFICER, region_code, chain)
+
+
+async def _covering(db: Database, role: Role, region_code: str, chain: str) -> list[int]:
     rows = await db.fetch_all(
-        "SELECT DISTINCT user_id, region_prefix, chain FROM roles WHERE role = 'officer'"
+        "SELECT DISTINCT user_id, region_prefix, chain FROM roles WHERE role = ?", (role.value,)
     )
     return sorted(
         {
